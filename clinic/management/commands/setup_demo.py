@@ -1,0 +1,55 @@
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# Demo accounts only exist to show the app on a laptop; setup_demo refuses to run without DEBUG.
+DEMO_STAFF = [
+    # username, role, first, last, password
+    ("admin", "administrator", "Avery", "Admin", "demo-admin-pass-2026"),
+    ("clinician", "clinician", "Casey", "Clinician", "demo-clinician-pass-2026"),
+    ("coordinator", "coordinator", "Corey", "Coordinator", "demo-coordinator-pass-2026"),
+]
+
+
+class Command(BaseCommand):
+    help = "Migrate the database and load demo staff accounts and sample data (DEBUG only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-migrate", action="store_true", help="skip migrate")
+
+    def handle(self, *args, no_migrate=False, **options):
+        from django.conf import settings
+
+        if not settings.DEBUG:
+            self.stderr.write("setup_demo creates accounts with known passwords: DEBUG only.")
+            raise SystemExit(2)
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        with transaction.atomic():
+            accounts = self.create_staff()
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Staff accounts (role: user / password):")
+        )
+        for username, role, password in accounts:
+            self.stdout.write(f"  {role:<14} {username} / {password}")
+        self.stdout.write("Open http://127.0.0.1:8000/ (staff sign-in: /accounts/login/)")
+
+    def create_staff(self):
+        User = get_user_model()
+        accounts = []
+        for username, role, first, last, password in DEMO_STAFF:
+            user, _ = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@clinic.example",
+                },
+            )
+            user.is_staff = True
+            user.is_superuser = role == "administrator"
+            user.set_password(password)
+            user.save()
+            accounts.append((username, role, password))
+        return accounts

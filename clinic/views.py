@@ -1,0 +1,42 @@
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def home(request):
+    return render(request, "clinic/home.html")
+
+
+@require_GET
+def crisis_resources(request):
+    return render(request, "clinic/crisis.html")
+
+
+@require_GET
+def privacy(request):
+    return render(request, "clinic/privacy.html")
+
+
+def coming_soon(request, heading):
+    return render(request, "clinic/coming_soon.html", {"heading": heading})
+
+
+@never_cache
+@require_GET
+def health(request):
+    """For the load balancer: 200 when the app can reach its database, 503 when it can't."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    # Never echo the reason: it is for developers, and the page must stay calm for patients.
+    return render(request, "403_csrf.html", status=403)
