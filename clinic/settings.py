@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "csp",
     "clinic",
     "screening",
+    "appointments",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from clinic import views
 
@@ -8,12 +8,8 @@ urlpatterns = [
     path("crisis/", views.crisis_resources, name="crisis"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.health, name="health"),
-    path("intake/", views.coming_soon, {"heading": "Start your intake"}, name="intake_start"),
-    path(
-        "appointments/request/",
-        views.coming_soon,
-        {"heading": "Request an appointment"},
-        name="appointment_request",
-    ),
+    path("intake/", include("screening.urls_intake")),
+    path("appointments/", include("appointments.urls")),
+    path("staff/", include("screening.urls_staff")),
     path("admin/", admin.site.urls),
 ]

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from clinic import crisis
 
-PUBLIC_PAGES = ["home", "crisis", "privacy", "intake_start", "appointment_request"]
+PUBLIC_PAGES = ["home", "crisis", "privacy", "intake:start", "appointments:request"]
 
 
 @pytest.mark.django_db

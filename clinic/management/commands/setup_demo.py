@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -48,8 +49,8 @@ class Command(BaseCommand):
                 },
             )
             user.is_staff = True
-            user.is_superuser = role == "administrator"
             user.set_password(password)
             user.save()
+            user.groups.set([Group.objects.get(name=role)])
             accounts.append((username, role, password))
         return accounts

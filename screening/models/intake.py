@@ -10,7 +10,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from clinic import crypto
@@ -104,6 +104,29 @@ def new_reference() -> str:
 
 
 class SubmissionQuerySet(models.QuerySet):
+    def create_screened(self, intake, *, draft=None, submitted_at=None, reason="submit"):
+        """Store a clinic-intake/1 document as a submission and screen it, in one transaction.
+
+        Raises screening.engine.IntakeError (nothing stored) when the document is not valid.
+        """
+        from screening.engine import screen
+
+        submitted_at = submitted_at or timezone.now()
+        intake = {**intake, "submitted_at": intake.get("submitted_at") or submitted_at.isoformat()}
+        result = screen(intake, current_thresholds()).to_dict()
+        with transaction.atomic():
+            submission = self.model(intake=intake, draft=draft, submitted_at=submitted_at)
+            submission.apply_screening(result)
+            submission.save()
+            ScreeningResult.objects.create(
+                submission=submission,
+                outcome=result["outcome"],
+                ruleset_version=result["ruleset_version"],
+                result=result,
+                reason=reason,
+            )
+        return submission
+
     def by_urgency(self):
         return self.order_by("outcome_rank", "risk_rank", "submitted_at", "pk")
 

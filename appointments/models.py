@@ -1,0 +1,1 @@
+"""Slots, appointment requests and appointments (see the appointments issue)."""

@@ -1,0 +1,46 @@
+"""Staff roles. Each role is a Django group (created by clinic/migrations/0001_roles.py);
+a superuser counts as an administrator."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+CLINICIAN = "clinician"
+COORDINATOR = "coordinator"
+ADMINISTRATOR = "administrator"
+ROLES = (CLINICIAN, COORDINATOR, ADMINISTRATOR)
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    cached = getattr(user, "_clinic_roles", None)
+    if cached is None:
+        cached = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        if user.is_superuser:
+            cached.add(ADMINISTRATOR)
+        user._clinic_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    held = user_roles(user)
+    return ADMINISTRATOR in held or bool(held.intersection(roles))
+
+
+def role_required(*roles: str):
+    """Anonymous visitors go to sign-in; signed-in staff without one of the roles get 403.
+    Administrators may do everything."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
