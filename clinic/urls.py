@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import views
@@ -10,6 +11,12 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("intake/", include("screening.urls_intake")),
     path("appointments/", include("appointments.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("staff/", include("screening.urls_staff")),
     path("admin/", admin.site.urls),
 ]

@@ -1,3 +1,17 @@
+from django.urls import path
+
+from clinic import views_audit
+from screening.views import staff
+
 app_name = "staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", staff.queue, name="queue"),
+    path("submissions/<str:reference>/", staff.submission_detail, name="submission"),
+    path("submissions/<str:reference>/assign/", staff.assign, name="assign"),
+    path("submissions/<str:reference>/acknowledge/", staff.acknowledge, name="acknowledge"),
+    path("submissions/<str:reference>/decide/", staff.decide, name="decide"),
+    path("submissions/<str:reference>/print/", staff.print_submission, name="print"),
+    path("thresholds/", staff.thresholds, name="thresholds"),
+    path("audit/", views_audit.audit_log, name="audit"),
+]

@@ -9,3 +9,9 @@ from screening.models.intake import (  # noqa: F401
     Submission,
     current_thresholds,
 )
+from screening.models.review import (  # noqa: F401
+    Acknowledgement,
+    Assignment,
+    Decision,
+    DecisionConflict,
+)

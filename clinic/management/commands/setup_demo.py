@@ -29,6 +29,11 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         with transaction.atomic():
             accounts = self.create_staff()
+        from clinic.demo import create_demo_submissions
+
+        clinician = get_user_model().objects.get(username="clinician")
+        created = create_demo_submissions(clinician=clinician)
+        self.stdout.write(f"Demo submissions: {created} created (a dozen of every outcome).")
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Staff accounts (role: user / password):")
         )

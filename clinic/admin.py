@@ -1,0 +1,127 @@
+"""The Django admin: administrators manage staff accounts and read the audit trail there.
+
+- Only administrators reach /admin/ (a clinician or coordinator account is refused even though
+  it is marked as staff so the site shows it the staff workspace).
+- Staff accounts are managed with their roles (the clinician, coordinator and administrator
+  groups); "staff status" follows the roles, so it is not offered as a separate switch.
+- Audit events can be read and filtered, never added, changed or deleted.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from clinic.models import AuditEvent
+from clinic.roles import ADMINISTRATOR, ROLES, has_role
+
+
+def _administrators_only(request):
+    user = request.user
+    return user.is_active and user.is_staff and has_role(user, ADMINISTRATOR)
+
+
+admin.site.has_permission = _administrators_only
+admin.site.site_header = "Clinic administration"
+admin.site.site_title = "Clinic administration"
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_label", "action", "target_reference", "ip_address"]
+    list_filter = ["action", "at"]
+    search_fields = ["actor_label", "target_reference"]
+    date_hierarchy = "at"
+    readonly_fields = [
+        "at",
+        "actor",
+        "actor_label",
+        "action",
+        "target_type",
+        "target_id",
+        "target_reference",
+        "ip_address",
+        "detail",
+    ]
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+User = get_user_model()
+
+
+class StaffAdmin(UserAdmin):
+    list_display = ["username", "first_name", "last_name", "email", "roles", "is_active"]
+    list_filter = ["groups", "is_active"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email")}),
+        (
+            "Roles and access",
+            {
+                "fields": ("is_active", "groups"),
+                "description": (
+                    "Roles: clinician (reviews and decides), coordinator (appointments and the "
+                    "contact details they need), administrator (everything). Deactivate an "
+                    "account instead of deleting it: the audit trail keeps pointing at it."
+                ),
+            },
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                    "groups",
+                ),
+            },
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+    filter_horizontal = ["groups"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def roles(self, obj):
+        return ", ".join(sorted(g.name for g in obj.groups.all() if g.name in ROLES)) or "none"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label = "Roles"
+            field.help_text = ""
+        return field
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        # Staff status follows the roles: it lets the site show the staff workspace, and /admin/
+        # additionally requires the administrator role.
+        is_staff = user.is_superuser or user.groups.filter(name__in=ROLES).exists()
+        if user.is_staff != is_staff:
+            user.is_staff = is_staff
+            user.save(update_fields=["is_staff"])
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, StaffAdmin)

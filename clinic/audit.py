@@ -1,0 +1,93 @@
+"""Recording the audit trail (clinic.models.AuditEvent).
+
+    from clinic import audit
+    audit.record(request, audit.Action.DECIDE, target=submission, detail={"kind": "invite"})
+    audit.record(None, audit.Action.RETENTION, detail={"deleted": 12})   # from a command
+
+`detail` must hold codes, ids and references only: never an answer, a name or a note.
+Sign-ins, failed sign-ins and sign-outs are recorded from Django's auth signals below.
+"""
+
+import ipaddress
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from clinic.models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def client_ip(request):
+    """The address the request came from. Behind N trusted proxies (AUDIT_TRUSTED_PROXIES=N)
+    the client is the Nth address from the right of X-Forwarded-For; without proxies that
+    header is typed by the client and is ignored."""
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR") or ""
+    proxies = getattr(settings, "AUDIT_TRUSTED_PROXIES", 0)
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _target_fields(target):
+    if target is None:
+        return {}
+    if isinstance(target, dict):
+        return {
+            "target_type": str(target.get("type", ""))[:60],
+            "target_id": str(target.get("id", ""))[:40],
+            "target_reference": str(target.get("reference", ""))[:40],
+        }
+    meta = target._meta
+    return {
+        "target_type": f"{meta.app_label}.{meta.model_name}",
+        "target_id": str(target.pk or ""),
+        "target_reference": str(getattr(target, "reference", "") or "")[:40],
+    }
+
+
+def record(request, action, *, target=None, detail=None, actor=None, actor_label=None):
+    """Write one audit event. `request` may be None (management commands); the actor is then
+    whoever is passed as `actor`, or nobody (the system)."""
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            actor = user
+    if actor_label is None:
+        actor_label = actor.get_username() if actor is not None else ""
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_label=actor_label[:150],
+        action=action,
+        ip_address=client_ip(request),
+        detail=detail or {},
+        **_target_fields(target),
+    )
+
+
+@receiver(user_logged_in, dispatch_uid="audit_sign_in")
+def _signed_in(sender, request, user, **kwargs):
+    record(request, Action.SIGN_IN, actor=user)
+
+
+@receiver(user_logged_out, dispatch_uid="audit_sign_out")
+def _signed_out(sender, request, user, **kwargs):
+    if user is not None:
+        record(request, Action.SIGN_OUT, actor=user)
+
+
+@receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
+def _sign_in_failed(sender, credentials, request=None, **kwargs):
+    # Django has already masked the password in `credentials`; only the typed username is kept,
+    # so repeated guesses against one account can be seen.
+    typed = str(credentials.get("username", ""))[:150]
+    record(request, Action.SIGN_IN_FAILED, actor_label=typed)

@@ -1,0 +1,99 @@
+"""The audit trail: who did what to which record, when, and from where.
+
+Append-only by construction: a saved event cannot be saved again or deleted through the ORM,
+and the admin offers no way to add, change or delete one. `detail` holds codes, ids and
+references only, never health information, so the trail itself needs no encryption.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete a record that is history."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes would bypass the model's own refusal; refuse them here too."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} records are never changed")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} records are never deleted")
+
+    delete.queryset_only = True
+
+
+class AppendOnlyModel(models.Model):
+    """A record that is written once and then only read."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} records are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} records are never deleted")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
+    def for_reference(self, reference):
+        return self.filter(target_reference__iexact=(reference or "").strip())
+
+
+class AuditEvent(AppendOnlyModel):
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+        SIGN_OUT = "sign_out", "Signed out"
+        VIEW_SUBMISSION = "view_submission", "Viewed a submission"
+        EXPORT_SUBMISSION = "export_submission", "Exported a submission"
+        ASSIGN = "assign", "Assigned a submission"
+        ACKNOWLEDGE = "acknowledge", "Acknowledged an urgent submission"
+        DECIDE = "decide", "Recorded a decision"
+        THRESHOLDS_CHANGED = "thresholds_changed", "Changed screening thresholds"
+        RESCREEN = "rescreen", "Re-screened submissions"
+        RETENTION = "retention", "Applied the retention policy"
+
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # An account with history is deactivated, never deleted: the trail must keep pointing
+        # at it (the admin explains why a delete is refused).
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        editable=False,
+    )
+    # Kept as typed: the account may be renamed or removed, the trail must still say who.
+    actor_label = models.CharField(max_length=150, blank=True, editable=False)
+    action = models.CharField(max_length=32, choices=Action.choices, editable=False)
+    target_type = models.CharField(max_length=60, blank=True, editable=False)
+    target_id = models.CharField(max_length=40, blank=True, editable=False)
+    target_reference = models.CharField(max_length=40, blank=True, editable=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    detail = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="audit_at"),
+            models.Index(fields=["actor", "-at"], name="audit_actor"),
+            models.Index(fields=["action", "-at"], name="audit_action"),
+            models.Index(fields=["target_reference", "-at"], name="audit_reference"),
+        ]
+        # Nobody adds, changes or deletes audit events by hand; administrators may read them.
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"

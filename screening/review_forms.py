@@ -1,0 +1,349 @@
+"""Forms of the staff review workspace: the queue's filters, assigning, acknowledging an urgent
+submission, recording a decision and changing the screening thresholds."""
+
+import dataclasses
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from clinic.roles import ADMINISTRATOR, CLINICIAN
+from screening.engine import DEFAULT_THRESHOLDS, Thresholds
+from screening.models import (
+    OUTCOME_RANK,
+    Acknowledgement,
+    Decision,
+    Outcome,
+    Submission,
+)
+
+
+def reviewers():
+    """Staff who can be given a submission to review: active clinicians and administrators."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[CLINICIAN, ADMINISTRATOR])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def staff_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+# --- The queue ----------------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    """Filters arrive by GET, so a filtered queue is a link that can be bookmarked or shared."""
+
+    STATUS_OPEN = "open"
+    STATUS_ALL = "all"
+    STATUS_CHOICES = [
+        (STATUS_OPEN, "Open (new or in review)"),
+        *Submission.ReviewStatus.choices,
+        (STATUS_ALL, "All"),
+    ]
+    PAGE_SIZES = [10, 25, 50, 100]
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Reference code, full legal name, email or phone (exact).",
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome", required=False, choices=[("", "All outcomes"), *Outcome.choices]
+    )
+    status = forms.ChoiceField(label="Review status", required=False, choices=STATUS_CHOICES)
+    assigned = forms.ChoiceField(label="Assigned to", required=False)
+    submitted_from = forms.DateField(label="Submitted from", required=False, widget=DateInput)
+    submitted_to = forms.DateField(label="Submitted to", required=False, widget=DateInput)
+    per_page = forms.TypedChoiceField(
+        label="Per page",
+        required=False,
+        coerce=int,
+        choices=[(n, str(n)) for n in PAGE_SIZES],
+        empty_value=25,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["assigned"].choices = [
+            ("", "Anyone or nobody"),
+            ("mine", "Me"),
+            ("none", "Nobody yet"),
+            *[(str(u.pk), staff_name(u)) for u in reviewers()],
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and start > end:
+            self.add_error("submitted_to", "The end date is before the start date.")
+        return data
+
+    @property
+    def values(self):
+        """The cleaned filters, or the defaults when the form is unbound or invalid."""
+        data = dict(self.cleaned_data) if self.is_bound and self.is_valid() else {}
+        data.setdefault("status", "")
+        data["status"] = data["status"] or self.STATUS_OPEN
+        data["per_page"] = data.get("per_page") or 25
+        return data
+
+    def filter(self, queryset, *, include_outcome=True):
+        """Apply the filters. The outcome is matched through its rank so the queue's sort index
+        (outcome_rank, risk_rank, submitted_at, id) serves the filtered list as well."""
+        data = self.values
+        if include_outcome and data.get("outcome"):
+            queryset = queryset.filter(outcome_rank=OUTCOME_RANK[data["outcome"]])
+        status = data["status"]
+        if status == self.STATUS_OPEN:
+            queryset = queryset.awaiting_review()
+        elif status != self.STATUS_ALL:
+            queryset = queryset.filter(review_status=status)
+        assigned = data.get("assigned")
+        if assigned == "mine":
+            queryset = queryset.filter(assigned_to=self.user)
+        elif assigned == "none":
+            queryset = queryset.filter(assigned_to__isnull=True)
+        elif assigned:
+            queryset = queryset.filter(assigned_to_id=int(assigned))
+        zone = timezone.get_current_timezone()
+        if data.get("submitted_from"):
+            start = datetime.combine(data["submitted_from"], time.min, tzinfo=zone)
+            queryset = queryset.filter(submitted_at__gte=start)
+        if data.get("submitted_to"):
+            end = datetime.combine(data["submitted_to"] + timedelta(days=1), time.min, tzinfo=zone)
+            queryset = queryset.filter(submitted_at__lt=end)
+        if data.get("q"):
+            queryset = queryset.search(data["q"])
+        return queryset
+
+    def outcome_counts(self, queryset):
+        """Submissions per outcome under every filter but the outcome, in one query."""
+        counts = self.filter(queryset, include_outcome=False).aggregate(
+            **{
+                outcome.value: Count("id", filter=Q(outcome_rank=OUTCOME_RANK[outcome]))
+                for outcome in Outcome
+            }
+        )
+        return [(outcome, counts[outcome.value]) for outcome in Outcome]
+
+
+# --- A submission's actions ---------------------------------------------------------------------
+
+
+class AssignForm(forms.Form):
+    prefix = "assign"
+
+    assignee = forms.ModelChoiceField(
+        label="Assign to",
+        queryset=None,
+        required=False,
+        empty_label="Nobody (unassign)",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = reviewers()
+        self.fields["assignee"].label_from_instance = staff_name
+
+
+class AcknowledgeForm(forms.Form):
+    prefix = "ack"
+
+    action = forms.ChoiceField(
+        label="What was done",
+        choices=Acknowledgement.Action.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Who you spoke with and what was agreed. Required for “Something else”.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == Acknowledgement.Action.OTHER and not data.get("note", "").strip():
+            self.add_error("note", "Say what was done.")
+        return data
+
+
+class DecisionForm(forms.Form):
+    prefix = "decision"
+
+    kind = forms.ChoiceField(
+        label="Decision", choices=Decision.Kind.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Note for the record",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Why, in a few sentences. Decisions are kept as history and never edited.",
+        error_messages={"required": "Write a note: every decision needs one."},
+    )
+    referral_note = forms.CharField(
+        label="Referral note",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For “Not a candidate now”: where the person is referred and what they are told.",
+    )
+    information_needed = forms.CharField(
+        label="Information needed",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For “Need more information”: what to ask the person or their care team.",
+    )
+    # The newest decision the person saw when the page was drawn (0: none).
+    seen_decision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Decision.Kind.NOT_NOW and not data.get("referral_note", "").strip():
+            self.add_error("referral_note", "Write the referral note for “Not a candidate now”.")
+        if kind == Decision.Kind.MORE_INFO and not data.get("information_needed", "").strip():
+            self.add_error("information_needed", "Say what information is needed.")
+        return data
+
+    def decision_kwargs(self):
+        data = self.cleaned_data
+        kind = data["kind"]
+        return {
+            "kind": kind,
+            "note": data["note"].strip(),
+            "referral_note": data["referral_note"].strip() if kind == Decision.Kind.NOT_NOW else "",
+            "information_needed": (
+                data["information_needed"].strip() if kind == Decision.Kind.MORE_INFO else ""
+            ),
+            "seen_decision_id": data["seen_decision"],
+        }
+
+
+# --- Screening thresholds -----------------------------------------------------------------------
+
+# Labels, help and the ranges a clinic may choose from on this page. They are narrower than the
+# engine's own plausibility limits on purpose: this page is for tuning, not for typos.
+THRESHOLD_FIELDS = {
+    "min_age": ("Minimum age", "years", 18, 99),
+    "min_failed_trials": (
+        "Failed adequate antidepressant trials for “treatment resistant”",
+        "trials",
+        0,
+        6,
+    ),
+    "min_trial_weeks": ("Weeks for an antidepressant trial to count as adequate", "weeks", 2, 16),
+    "phq9_consult_min": ("PHQ-9 total worth a consultation", "points of 27", 0, 27),
+    "bp_severe_systolic": ("Severe blood pressure: top number (systolic)", "mmHg", 140, 240),
+    "bp_severe_diastolic": ("Severe blood pressure: bottom number (diastolic)", "mmHg", 80, 140),
+    "bp_elevated_systolic": (
+        "Elevated blood pressure (review): top number (systolic)",
+        "mmHg",
+        110,
+        220,
+    ),
+    "bp_elevated_diastolic": (
+        "Elevated blood pressure (review): bottom number (diastolic)",
+        "mmHg",
+        60,
+        130,
+    ),
+    "bp_elevated_systolic_over_65": (
+        "Elevated blood pressure at 65 and over: top number (systolic)",
+        "mmHg",
+        110,
+        220,
+    ),
+    "gad7_significant": ("GAD-7 total worth noting", "points of 21", 0, 21),
+}
+
+
+class ThresholdsForm(forms.Form):
+    """One field per engine threshold (screening.engine.Thresholds), so a threshold the engine
+    adds later appears here without a change to this form."""
+
+    note = forms.CharField(
+        label="Reason for the change",
+        max_length=200,
+        help_text="Kept with the change, e.g. “Medical director, 12 Dec: new BP policy”.",
+        error_messages={"required": "Say why the thresholds change."},
+    )
+
+    def __init__(self, *args, current: Thresholds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current
+        fields = {}
+        for item in dataclasses.fields(Thresholds):
+            name = item.name
+            label, unit, low, high = THRESHOLD_FIELDS.get(
+                name, (name.replace("_", " ").capitalize(), "", 0, 1000)
+            )
+            default = getattr(DEFAULT_THRESHOLDS, name)
+            fields[name] = forms.IntegerField(
+                label=label,
+                min_value=low,
+                max_value=high,
+                initial=getattr(current, name),
+                help_text=f"{low} to {high} {unit}; reference default {default}.".replace(
+                    "  ", " "
+                ),
+            )
+        # The thresholds first, the reason last.
+        self.fields = {**fields, "note": self.fields["note"]}
+
+    @property
+    def threshold_names(self):
+        return [f.name for f in dataclasses.fields(Thresholds)]
+
+    def clean(self):
+        data = super().clean()
+        values = {name: data[name] for name in self.threshold_names if name in data}
+        if len(values) != len(self.threshold_names):
+            return data
+        try:
+            Thresholds(**values)
+        except ValueError as exc:
+            # The engine names the field first: "bp_elevated_systolic: must be below ...".
+            name, _, message = str(exc).partition(": ")
+            if name in self.fields:
+                self.add_error(name, self._explain(name, message))
+            else:
+                raise forms.ValidationError(str(exc)) from exc
+        else:
+            if values == self.current.to_dict():
+                raise forms.ValidationError("Nothing changed: these are the thresholds in force.")
+        return data
+
+    def _explain(self, name, message):
+        # Longest names first: "bp_elevated_systolic" is a prefix of another name.
+        for other in sorted(THRESHOLD_FIELDS, key=len, reverse=True):
+            message = message.replace(other, f"“{THRESHOLD_FIELDS[other][0]}”")
+        return message[:1].upper() + message[1:] + "."
+
+    def thresholds_values(self):
+        return {name: self.cleaned_data[name] for name in self.threshold_names}
+
+    def changes(self):
+        before = self.current.to_dict()
+        return {
+            name: [before.get(name), value]
+            for name, value in self.thresholds_values().items()
+            if before.get(name) != value
+        }

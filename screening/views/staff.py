@@ -1,0 +1,388 @@
+"""The staff review workspace: the queue, a submission, its actions, the printable export and
+the screening thresholds.
+
+Who sees what (clinic.roles; administrators pass every check):
+- clinicians read everything about a submission, assign, acknowledge and decide;
+- coordinators read the queue and, for a submission, only what booking needs: contact details,
+  outcome, review status, decisions (without their notes) and appointment requests;
+- administrators also change the screening thresholds and read the audit trail.
+
+Staff pages never read a patient's private token: only a signed-in account opens them.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic import audit
+from clinic.roles import ADMINISTRATOR, CLINICIAN, COORDINATOR, has_role, role_required
+from screening import presenters
+from screening.models import (
+    Acknowledgement,
+    Assignment,
+    ClinicThresholds,
+    Decision,
+    DecisionConflict,
+    Outcome,
+    ScreeningResult,
+    Submission,
+    current_thresholds,
+)
+from screening.review_forms import (
+    AcknowledgeForm,
+    AssignForm,
+    DecisionForm,
+    QueueFilterForm,
+    ThresholdsForm,
+    staff_name,
+)
+
+# --- The queue ----------------------------------------------------------------------------------
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total, so the page does not run a second COUNT over the table: the
+    per-outcome counts above the list already give it."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
+
+
+@dataclass
+class QueueRow:
+    submission: Submission
+    flags: list
+    latest_decision: str
+    waiting: bool
+
+    @property
+    def decision_label(self):
+        return Decision.Kind(self.latest_decision).label if self.latest_decision else ""
+
+
+def _queue_row(submission, now):
+    screening = submission.screenings.all()[0] if submission.screenings.all() else None
+    result = (screening.result or {}) if screening else {}
+    # What needs a clinician's eye: everything but the informational flags.
+    flags = [f for f in result.get("flags") or [] if f.get("severity") != "info"]
+    waiting = submission.outcome == Outcome.URGENT and submission.acknowledged_at is None
+    return QueueRow(submission, flags, submission.latest_decision_kind or "", waiting)
+
+
+@never_cache
+@require_GET
+@role_required(CLINICIAN, COORDINATOR)
+def queue(request):
+    """Submissions by urgency, oldest first within each outcome. The number of queries is fixed
+    (tests pin it): the counts, one page of rows and their latest screenings."""
+    form = QueueFilterForm(request.GET or None, user=request.user)
+    base = Submission.objects.all()
+    counts = form.outcome_counts(base)
+    selected = form.values.get("outcome")
+    total = {o.value: n for o, n in counts}[selected] if selected else sum(n for _, n in counts)
+    latest_decision = (
+        Decision.objects.filter(submission=OuterRef("pk")).order_by("-id").values("kind")[:1]
+    )
+    rows = (
+        form.filter(base)
+        .by_urgency()
+        .select_related("assigned_to")
+        .annotate(latest_decision_kind=Subquery(latest_decision))
+        .prefetch_related(
+            Prefetch("screenings", queryset=ScreeningResult.objects.order_by("-created_at", "-id"))
+        )
+    )
+    paginator = CountedPaginator(rows, form.values["per_page"], count=total)
+    page = paginator.get_page(request.GET.get("page"))
+    now = timezone.now()
+    params = request.GET.copy()
+    params.pop("page", None)
+    outcome_params = params.copy()
+    outcome_params.pop("outcome", None)
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "form": form,
+            "counts": counts,
+            "selected_outcome": selected,
+            "total": total,
+            "page": page,
+            "rows": [_queue_row(s, now) for s in page.object_list],
+            "now": now,
+            "query": params.urlencode(),
+            "outcome_query": outcome_params.urlencode(),
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
+        },
+    )
+
+
+# --- A submission -------------------------------------------------------------------------------
+
+
+def _get_submission(reference):
+    return get_object_or_404(
+        Submission.objects.select_related("assigned_to"),
+        reference=(reference or "").strip().upper(),
+    )
+
+
+def _appointment_requests(submission):
+    """The appointments app adds AppointmentRequest (related name `appointment_requests`); until
+    it exists the section says there are none."""
+    related = getattr(submission, "appointment_requests", None)
+    if related is None:
+        return []
+    return list(related.all())
+
+
+def _submission_page(
+    request,
+    submission,
+    *,
+    decision_form=None,
+    acknowledge_form=None,
+    assign_form=None,
+    conflict=None,
+    status=200,
+):
+    full = has_role(request.user, CLINICIAN)
+    decisions = list(submission.decisions.select_related("decided_by").order_by("-id"))
+    latest_decision = decisions[0] if decisions else None
+    context = {
+        "submission": submission,
+        "full": full,
+        "decisions": decisions,
+        "latest_decision": latest_decision,
+        "appointment_requests": _appointment_requests(submission),
+        "now": timezone.now(),
+    }
+    if full:
+        screenings = list(submission.screenings.order_by("-created_at", "-id"))
+        current = screenings[0].result if screenings else {}
+        flags = (current or {}).get("flags") or []
+        sections = presenters.present_intake(submission.intake, flags)
+        context.update(
+            screenings=screenings,
+            current=current or {},
+            sections=sections,
+            flags=presenters.present_flags(flags, sections),
+            scores=presenters.present_scores((current or {}).get("scores")),
+            acknowledgements=list(
+                submission.acknowledgements.select_related("acknowledged_by").order_by("-id")
+            ),
+            assignments=list(
+                submission.assignments.select_related("assigned_to", "assigned_by").order_by("-id")
+            ),
+            decision_form=decision_form
+            or DecisionForm(
+                initial={"seen_decision": latest_decision.pk if latest_decision else 0}
+            ),
+            acknowledge_form=acknowledge_form or AcknowledgeForm(),
+            assign_form=assign_form or AssignForm(initial={"assignee": submission.assigned_to_id}),
+            conflict=conflict,
+        )
+    else:
+        context["contact"] = presenters.present_contact(submission.intake)
+    audit.record(
+        request,
+        audit.Action.VIEW_SUBMISSION,
+        target=submission,
+        detail={"view": "full" if full else "contact"},
+    )
+    return render(request, "staff/submission.html", context, status=status)
+
+
+@never_cache
+@require_GET
+@role_required(CLINICIAN, COORDINATOR)
+def submission_detail(request, reference):
+    return _submission_page(request, _get_submission(reference))
+
+
+@never_cache
+@require_POST
+@role_required(CLINICIAN)
+def assign(request, reference):
+    submission = _get_submission(reference)
+    data = request.POST.copy()
+    if "assign_to_me" in data:
+        data[AssignForm.prefix + "-assignee"] = str(request.user.pk)
+    form = AssignForm(data)
+    if not form.is_valid():
+        return _submission_page(request, submission, assign_form=form)
+    previous = submission.assigned_to_id
+    assignee = form.cleaned_data["assignee"]
+    with transaction.atomic():
+        Assignment.assign(submission, to=assignee, by=request.user)
+        audit.record(
+            request,
+            audit.Action.ASSIGN,
+            target=submission,
+            detail={"assigned_to": assignee.pk if assignee else None, "previous": previous},
+        )
+    if assignee is None:
+        messages.success(request, f"{submission.reference} is no longer assigned to anyone.")
+    elif assignee == request.user:
+        messages.success(request, f"{submission.reference} is assigned to you.")
+    else:
+        messages.success(request, f"{submission.reference} is assigned to {staff_name(assignee)}.")
+    return redirect(reverse("staff:submission", args=[submission.reference]) + "#actions")
+
+
+@never_cache
+@require_POST
+@role_required(CLINICIAN)
+def acknowledge(request, reference):
+    submission = _get_submission(reference)
+    form = AcknowledgeForm(request.POST)
+    if submission.outcome != Outcome.URGENT:
+        messages.error(request, "Only urgent submissions are acknowledged.")
+        return redirect("staff:submission", submission.reference)
+    if not form.is_valid():
+        return _submission_page(request, submission, acknowledge_form=form)
+    with transaction.atomic():
+        row = Acknowledgement.acknowledge(
+            submission,
+            action=form.cleaned_data["action"],
+            note=form.cleaned_data["note"].strip(),
+            by=request.user,
+        )
+        audit.record(
+            request,
+            audit.Action.ACKNOWLEDGE,
+            target=submission,
+            detail={"action": row.action, "acknowledgement_id": row.pk},
+        )
+    messages.success(request, f"Acknowledged: {row.get_action_display().lower()}.")
+    return redirect(reverse("staff:submission", args=[submission.reference]) + "#actions")
+
+
+@never_cache
+@require_POST
+@role_required(CLINICIAN)
+def decide(request, reference):
+    submission = _get_submission(reference)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _submission_page(request, submission, decision_form=form)
+    try:
+        with transaction.atomic():
+            decision = Decision.record(submission, by=request.user, **form.decision_kwargs())
+            audit.record(
+                request,
+                audit.Action.DECIDE,
+                target=submission,
+                detail={"kind": decision.kind, "decision_id": decision.pk},
+            )
+    except DecisionConflict as conflict:
+        # Keep every word typed; only the "seen" marker moves on, so pressing Record again
+        # after reading the other decision adds this one after it, deliberately.
+        data = request.POST.copy()
+        data[DecisionForm.prefix + "-seen_decision"] = str(conflict.latest.pk)
+        form = DecisionForm(data)
+        form.is_valid()
+        return _submission_page(
+            request, submission, decision_form=form, conflict=conflict.latest, status=409
+        )
+    messages.success(request, f"Decision recorded: {decision.get_kind_display()}.")
+    return redirect(reverse("staff:submission", args=[submission.reference]) + "#decisions")
+
+
+@never_cache
+@require_GET
+@role_required(CLINICIAN)
+def print_submission(request, reference):
+    """A clean page for the chart: every answer, the scores, flags and decisions."""
+    submission = _get_submission(reference)
+    screenings = list(submission.screenings.order_by("-created_at", "-id"))
+    current = (screenings[0].result if screenings else {}) or {}
+    flags = current.get("flags") or []
+    sections = presenters.present_intake(submission.intake, flags)
+    audit.record(request, audit.Action.EXPORT_SUBMISSION, target=submission, detail={"as": "print"})
+    return render(
+        request,
+        "staff/print.html",
+        {
+            "submission": submission,
+            "current": current,
+            "sections": sections,
+            "flags": presenters.present_flags(flags, sections),
+            "scores": presenters.present_scores(current.get("scores")),
+            "decisions": list(submission.decisions.select_related("decided_by").order_by("id")),
+            "acknowledgements": list(
+                submission.acknowledgements.select_related("acknowledged_by").order_by("id")
+            ),
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+# --- Screening thresholds -----------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(ADMINISTRATOR)
+def thresholds(request):
+    current = current_thresholds()
+    form = ThresholdsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes()
+        with transaction.atomic():
+            row = ClinicThresholds.objects.create(
+                values=form.thresholds_values(),
+                changed_by=request.user,
+                note=form.cleaned_data["note"].strip(),
+            )
+            audit.record(
+                request,
+                audit.Action.THRESHOLDS_CHANGED,
+                target=row,
+                detail={"changes": changes},
+            )
+        messages.success(
+            request,
+            "New thresholds saved: new submissions are screened with them from now on. "
+            "Submissions already stored keep their result until someone runs "
+            "“manage.py rescreen”.",
+        )
+        return redirect("staff:thresholds")
+    history = list(ClinicThresholds.objects.select_related("changed_by")[:50])
+    return render(
+        request,
+        "staff/thresholds.html",
+        {
+            "form": form,
+            "history": _threshold_history(history),
+            "names": form.threshold_names,
+        },
+    )
+
+
+def _threshold_history(rows):
+    """Each stored change with what it changed compared with the change before it."""
+    history = []
+    for index, row in enumerate(rows):
+        before = rows[index + 1].values if index + 1 < len(rows) else {}
+        changed = {
+            name: (before.get(name), value)
+            for name, value in (row.values or {}).items()
+            if before.get(name) != value
+        }
+        history.append({"row": row, "changed": changed, "first": index + 1 == len(rows)})
+    return history
