@@ -1,0 +1,444 @@
+"""Validation of one ``clinic-intake/1`` dict (see shared/intake-format.md).
+
+The parse is table-driven and does not copy the input: the flat ``answers`` mapping points at
+the caller's own values, so evidence can quote exactly what was submitted. Unknown keys are
+ignored; an absent or ``null`` key means "not answered"; a known key with a wrong type or an
+implausible value raises :class:`IntakeError` naming the dotted key.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+FORMAT = "clinic-intake/1"
+
+YES_NO_UNSURE = ("yes", "no", "unsure")
+
+
+class IntakeError(ValueError):
+    """An intake that is not a valid ``clinic-intake/1``; ``key`` is the dotted path."""
+
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        self.message = message
+        super().__init__(f"{key}: {message}" if key else message)
+
+
+def _shown(value: Any) -> str:
+    # JSON notation, because the people reading these messages wrote JSON (true, null, "x").
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# How a field is checked. The hot loop in _check_block tests the common kinds inline (most
+# answers are one-of choices or text); only numbers, dates and containers cost a call.
+ONE_OF, TEXT, BOOLEAN, SCALAR, NESTED = range(5)
+
+
+class Field(NamedTuple):
+    kind: int
+    # ONE_OF: the allowed answers; SCALAR: value -> problem or None;
+    # NESTED: (value, key) -> None, raising IntakeError with the inner key.
+    test: Any = None
+    expected: str = ""
+
+
+_text = Field(TEXT, expected="must be text")
+_boolean = Field(BOOLEAN, expected="must be true or false")
+
+
+def one_of(*choices: str) -> Field:
+    return Field(ONE_OF, frozenset(choices), f"must be one of {', '.join(choices)}")
+
+
+def integer(low: int, high: int) -> Field:
+    def problem(value: Any) -> str | None:
+        # type() rather than isinstance(): bool is an int subclass and true must not mean 1.
+        if type(value) is not int:
+            return f"must be a whole number, got {_shown(value)}"
+        if not low <= value <= high:
+            return f"must be from {low} to {high}, got {value}"
+        return None
+
+    return Field(SCALAR, problem)
+
+
+def number(low: float, high: float) -> Field:
+    def problem(value: Any) -> str | None:
+        if type(value) is not int and type(value) is not float:
+            return f"must be a number, got {_shown(value)}"
+        # Written so that NaN (which compares false with everything) is out of range too.
+        if not low <= value <= high:
+            return f"must be from {low} to {high}, got {_shown(value)}"
+        return None
+
+    return Field(SCALAR, problem)
+
+
+def _date_problem(value: Any) -> str | None:
+    # date.fromisoformat() also takes week dates and "20260101" since 3.11; the format says
+    # YYYY-MM-DD, and accepting more would make exports disagree with what was typed.
+    if type(value) is not str or len(value) != 10 or value[4] != "-" or value[7] != "-":
+        return f"must be a date as YYYY-MM-DD, got {_shown(value)}"
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return f"is not a real date: {_shown(value)}"
+    return None
+
+
+def _parse_datetime(value: Any) -> datetime | str:
+    """The parsed date-time, or a problem message."""
+    if type(value) is not str or len(value) < 16 or value[10] not in "Tt ":
+        return f"must be a date-time like 2026-11-20T15:04:00-05:00, got {_shown(value)}"
+    # Python 3.10 does not read a trailing Z; normalising keeps the engine version-independent.
+    text = value[:-1] + "+00:00" if value[-1] in "Zz" else value
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return f"is not a valid date-time: {_shown(value)}"
+
+
+def _datetime_problem(value: Any) -> str | None:
+    parsed = _parse_datetime(value)
+    return parsed if isinstance(parsed, str) else None
+
+
+_date = Field(SCALAR, _date_problem)
+_datetime = Field(SCALAR, _datetime_problem)
+
+
+def _reject(field: Field, value: Any, key: str) -> None:
+    problem = (
+        field.test(value) if field.kind == SCALAR else f"{field.expected}, got {_shown(value)}"
+    )
+    raise IntakeError(key, problem)
+
+
+def _compile_checker(fields: dict[str, Field], section: str | None) -> Callable:
+    """Straight-line code checking one object's known keys: ``check(block, prefix, answers)``.
+
+    Generated from the schema (as dataclasses generates ``__init__``) because a loop over
+    field descriptions costs about twice as much per answer, and validation is most of a
+    screening's time. For a section (``section`` given) each present answer is also recorded
+    in ``answers`` under its dotted key; for a nested object the key is only formatted, from
+    ``prefix``, when there is an error to report.
+    """
+    env: dict[str, Any] = {"_reject": _reject}
+    lines = ["def check(block, prefix, answers):", "    get = block.get"]
+    for i, (name, field) in enumerate(fields.items()):
+        env[f"F{i}"] = field
+        env[f"T{i}"] = field.test
+        key = repr(f"{section}.{name}") if section else f"prefix + {'.' + name!r}"
+        lines += [f"    v = get({name!r})", "    if v is not None:"]
+        if field.kind == NESTED:
+            lines.append(f"        T{i}(v, {key})")
+        else:
+            # The type test comes first: a list or dict is unhashable and would break `in`.
+            bad = {
+                ONE_OF: f"type(v) is not str or v not in T{i}",
+                TEXT: "type(v) is not str",
+                BOOLEAN: "type(v) is not bool",
+                SCALAR: f"T{i}(v) is not None",
+            }[field.kind]
+            lines += [f"        if {bad}:", f"            _reject(F{i}, v, {key})"]
+        if section:
+            lines.append(f"        answers[{key}] = v")
+    source = "\n".join(lines)
+    # The source is built only from the constant SCHEMA above, never from input.
+    exec(compile(source, f"<intake checker: {section or 'object'}>", "exec"), env)  # noqa: S102
+    return env["check"]
+
+
+def list_of(item: Field) -> Field:
+    kind, test = item.kind, item.test
+
+    def check(value: Any, key: str) -> None:
+        if type(value) is not list:
+            raise IntakeError(key, f"must be a list, got {_shown(value)}")
+        for i, entry in enumerate(value):
+            # A null inside a list is not "not answered": the list itself is the answer.
+            if entry is None:
+                raise IntakeError(f"{key}[{i}]", "must not be null")
+            if kind == NESTED:
+                test(entry, f"{key}[{i}]")
+            elif kind == ONE_OF:
+                if type(entry) is not str or entry not in test:
+                    _reject(item, entry, f"{key}[{i}]")
+            elif kind == TEXT:
+                if type(entry) is not str:
+                    _reject(item, entry, f"{key}[{i}]")
+            elif (type(entry) is not bool) if kind == BOOLEAN else (test(entry) is not None):
+                _reject(item, entry, f"{key}[{i}]")
+
+    return Field(NESTED, check)
+
+
+def obj(fields: dict[str, Field]) -> Field:
+    check_fields = _compile_checker(fields, None)
+
+    def check(value: Any, key: str) -> None:
+        if type(value) is not dict:
+            raise IntakeError(key, f"must be an object, got {_shown(value)}")
+        check_fields(value, key, None)
+
+    return Field(NESTED, check)
+
+
+def scores(count: int) -> Field:
+    """A questionnaire: exactly ``count`` items, each 0-3 or null while unanswered."""
+
+    def check(value: Any, key: str) -> None:
+        if type(value) is not list or len(value) != count:
+            raise IntakeError(key, f"must be a list of {count} answers (0-3 or null)")
+        for i, item in enumerate(value):
+            if item is not None and (type(item) is not int or not 0 <= item <= 3):
+                raise IntakeError(f"{key}[{i}]", f"must be 0, 1, 2, 3 or null, got {_shown(item)}")
+
+    return Field(NESTED, check)
+
+
+_ynu = one_of(*YES_NO_UNSURE)
+_use = one_of("never", "past_only", "past_year", "past_month")
+
+SCHEMA: dict[str, dict[str, Field]] = {
+    "about": {
+        "legal_name": _text,
+        "preferred_name": _text,
+        "date_of_birth": _date,
+        "sex_at_birth": one_of("female", "male", "intersex", "prefer_not_to_say"),
+        "gender_identity": _text,
+        "email": _text,
+        "phone": _text,
+        "postal_code": _text,
+        "state": _text,
+        "preferred_language": one_of("en", "es"),
+    },
+    "care_team": {
+        "psychiatrist": _text,
+        "therapist": _text,
+        "primary_care": _text,
+        "referring_clinician": _text,
+        "emergency_contact": obj({"name": _text, "relation": _text, "phone": _text}),
+        "driver_available": _ynu,
+    },
+    "mental_health": {
+        "diagnoses": list_of(
+            one_of(
+                "depression",
+                "bipolar",
+                "anxiety",
+                "ptsd",
+                "ocd",
+                "schizophrenia",
+                "schizoaffective",
+                "eating_disorder",
+                "other",
+            )
+        ),
+        "psychosis_now": _ynu,
+        "psychosis_past": _ynu,
+        "psychosis_family": _ynu,
+        "mania_now": _ynu,
+        "depression_onset_age": integer(0, 120),
+        "hospitalizations": integer(0, 1000),
+        "antidepressant_trials": list_of(
+            obj(
+                {
+                    "medication": _text,
+                    "max_daily_dose_mg": number(0, 1_000_000),
+                    # A number, not only an integer: "2.5 weeks" is a plausible honest answer.
+                    "weeks": number(0, 1000),
+                    "current_episode": _boolean,
+                    "improvement": one_of("none", "a_little", "partial", "much", "unsure"),
+                }
+            )
+        ),
+        "other_treatments": list_of(
+            obj(
+                {
+                    "kind": one_of("psychotherapy", "ect", "tms", "esketamine", "ketamine"),
+                    "outcome": one_of("helped", "partly", "no", "unsure"),
+                }
+            )
+        ),
+    },
+    "questionnaires": {
+        "phq9": scores(9),
+        "phq9_difficulty": one_of("not_difficult", "somewhat", "very", "extremely"),
+        "gad7": scores(7),
+        "cssrs": obj(
+            dict.fromkeys(("q1", "q2", "q3", "q4", "q5", "q6", "q6_past_3_months"), _boolean)
+        ),
+    },
+    "medical": {
+        "hypertension": one_of("no", "controlled", "uncontrolled", "untreated", "unsure"),
+        "bp_systolic": integer(50, 300),
+        "bp_diastolic": integer(20, 200),
+        "bp_measured_on": _date,
+        **dict.fromkeys(
+            (
+                "heart_attack_12_months",
+                "unstable_angina",
+                "stent_or_bypass_12_months",
+                "heart_failure",
+                "arrhythmia",
+                "stroke_or_tia",
+                "brain_bleed",
+                "aneurysm_or_avm",
+                "head_injury_lasting",
+                "hypertensive_encephalopathy",
+                "brain_shunt",
+                "raised_intracranial_pressure",
+                "eye_injury",
+                "seizures",
+                "sleep_apnea",
+                "severe_lung_disease",
+                "bladder_problems",
+                "dementia",
+                "breastfeeding",
+                "planning_pregnancy",
+                "ketamine_allergy",
+                "prior_anesthesia_or_ketamine_reaction",
+            ),
+            _ynu,
+        ),
+        "glaucoma": one_of("no", "treated", "untreated", "unsure"),
+        "liver_disease": one_of("no", "mild", "moderate", "severe", "unsure"),
+        "thyroid": one_of(
+            "no", "underactive", "overactive_controlled", "overactive_uncontrolled", "unsure"
+        ),
+        "height_cm": number(50, 272),
+        "weight_kg": number(2, 650),
+        "pregnant": one_of("yes", "no", "unsure", "not_applicable"),
+        "allergies": list_of(_text),
+    },
+    "substances": {
+        "alcohol": one_of("never", "monthly_or_less", "weekly", "daily", "heavy_daily"),
+        "cannabis": _use,
+        "stimulants_nonprescribed": _use,
+        "opioids_nonprescribed": _use,
+        "sedatives_nonprescribed": _use,
+        "dissociatives": _use,
+        "problem_past_3_months": _ynu,
+        "dissociative_misuse_ever": _ynu,
+    },
+    "medications": {
+        "current": list_of(obj({"name": _text, "dose": _text, "frequency": _text})),
+        "classes": list_of(
+            one_of(
+                "benzodiazepine",
+                "sedative_hypnotic",
+                "opioid",
+                "stimulant",
+                "maoi",
+                "lamotrigine",
+                "memantine",
+            )
+        ),
+    },
+    "consent": {
+        "not_emergency_service": _boolean,
+        "privacy_notice": _boolean,
+        "contact_by_chosen_channels": _boolean,
+        "signature": _text,
+        # Zone optional here: the consent time is recorded, not computed with.
+        "signed_at": _datetime,
+    },
+}
+
+_SECTIONS = tuple(
+    (section, _compile_checker(fields, section)) for section, fields in SCHEMA.items()
+)
+
+
+class Intake:
+    """The validated intake: ``answers`` maps dotted keys (``"medical.glaucoma"``) to the
+    submitted values, present keys only; dates and age are parsed once here."""
+
+    __slots__ = ("data", "answers", "submitted_at", "date_of_birth", "reference_date", "age")
+
+    def __init__(
+        self,
+        data: dict,
+        answers: dict[str, Any],
+        submitted_at: datetime | None,
+        date_of_birth: date | None,
+        reference_date: date,
+        age: int | None,
+    ) -> None:
+        self.data = data
+        self.answers = answers
+        self.submitted_at = submitted_at
+        self.date_of_birth = date_of_birth
+        self.reference_date = reference_date
+        self.age = age
+
+
+def _reference_date(submitted_at: datetime | None, now: date | datetime | None) -> date:
+    # The submission's own calendar day, in the zone it was written in: a person whose
+    # 18th birthday it is in North Carolina is 18, whatever the day is in UTC.
+    if submitted_at is not None:
+        return submitted_at.date()
+    if now is None:
+        return date.today()
+    if isinstance(now, datetime):
+        return now.date()
+    if isinstance(now, date):
+        return now
+    raise TypeError(f"now must be a date or datetime, got {type(now).__name__}")
+
+
+def age_on(born: date, day: date) -> int:
+    # Someone born on 29 February turns a year older on 1 March in common years.
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def parse_intake(data: Any, now: date | datetime | None = None) -> Intake:
+    """Validate ``data`` and return an :class:`Intake`; raise :class:`IntakeError` if invalid."""
+    if type(data) is not dict:
+        raise IntakeError("", f"the intake must be a JSON object, got {_shown(data)}")
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise IntakeError("format", f'must be "{FORMAT}", got {_shown(fmt)}')
+
+    answers: dict[str, Any] = {}
+    for section, check in _SECTIONS:
+        block = data.get(section)
+        if block is None:
+            continue
+        if type(block) is not dict:
+            raise IntakeError(section, f"must be an object, got {_shown(block)}")
+        check(block, section, answers)
+
+    submitted_raw = data.get("submitted_at")
+    submitted_at = None
+    if submitted_raw is not None:
+        submitted_at = _parse_datetime(submitted_raw)
+        if isinstance(submitted_at, str):
+            raise IntakeError("submitted_at", submitted_at)
+        # Without a zone the submission day (and so the person's age) is ambiguous near midnight.
+        if submitted_at.tzinfo is None:
+            message = f"must include a time zone (Z or an offset), got {_shown(submitted_raw)}"
+            raise IntakeError("submitted_at", message)
+        answers["submitted_at"] = submitted_raw
+    day = _reference_date(submitted_at, now)
+
+    born = None
+    age = None
+    dob_raw = answers.get("about.date_of_birth")
+    if dob_raw is not None:
+        born = date.fromisoformat(dob_raw)
+        if born > day:
+            raise IntakeError(
+                "about.date_of_birth", f"is after the day of submission ({day.isoformat()})"
+            )
+        age = age_on(born, day)
+
+    return Intake(data, answers, submitted_at, born, day, age)
