@@ -2,10 +2,11 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/clinic_bench python bench/bench_rescreen.py
 
-Creates a scratch database `<name>_rescreen` next to the one DATABASE_URL names, fills it with
+Creates a scratch test database (`test_<name>`) beside the one DATABASE_URL names, fills it with
 generated submissions (each encrypted, with its first screening result), raises a threshold so
-that every stored result is out of date, and times the real command twice: once with --dry-run,
-once for real. Drops the scratch database at the end.
+that every stored result is out of date, and times the real command: a dry run on one process,
+a real run with --jobs worker processes, and a second real run that finds nothing new. Drops
+the scratch database at the end.
 """
 
 import argparse
@@ -26,6 +27,7 @@ os.environ.setdefault("DEBUG", "true")
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes for rescreen")
     args = parser.parse_args()
 
     import django
@@ -38,7 +40,7 @@ def main():
 
     from screening.engine import screen
     from screening.models import ClinicThresholds, ScreeningResult, Submission
-    from screening.models.intake import new_reference
+    from screening.models.intake import new_reference, result_digest
 
     if connection.vendor != "postgresql":
         sys.exit("Point DATABASE_URL at PostgreSQL: this benchmark is about the real database.")
@@ -63,13 +65,20 @@ def main():
                     outcome=r["outcome"],
                     ruleset_version=r["ruleset_version"],
                     result=r,
+                    digest=result_digest(r),
                 )
                 for s, r in zip(batch, results, strict=True)
             )
         print(f"stored {args.count:,} submissions in {time.perf_counter() - started:.1f} s")
 
         ClinicThresholds.objects.create(values={"min_failed_trials": 3}, note="benchmark")
-        for label, extra in (("rescreen --dry-run", ["--dry-run"]), ("rescreen", [])):
+        jobs = ["--jobs", str(args.jobs)]
+        runs = (
+            ("rescreen --dry-run", ["--dry-run"]),
+            (f"rescreen --jobs {args.jobs} (every result out of date)", jobs),
+            (f"rescreen --jobs {args.jobs} again (nothing new)", jobs),
+        )
+        for label, extra in runs:
             out = StringIO()
             started = time.perf_counter()
             call_command("rescreen", *extra, stdout=out)

@@ -94,3 +94,31 @@ def test_filters_limit_what_is_rescreened(stored):
 def test_a_bad_date_is_refused_with_a_clear_message():
     with pytest.raises(CommandError, match="not a date"):
         call_command("rescreen", "--since", "last tuesday")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_processes_give_the_same_answer_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("--jobs needs PostgreSQL (run with DATABASE_URL=postgres://...)")
+    for n in range(12):
+        make_submission(intake_document(about={"legal_name": f"Person {n}"}))
+    make_submission(intake_document(**URGENT_CHANGES))
+    raise_trial_minimum()
+
+    out, _ = rescreen("--jobs", "2", "--batch-size", "4")
+
+    assert "screened 13 submission(s): 13 with a new result" in out
+    assert "eligible_for_consultation -> needs_review: 12" in out
+    assert Submission.objects.filter(outcome="needs_review").count() == 12
+    assert ScreeningResult.objects.filter(reason="rescreen").count() == 13
+
+
+def test_worker_processes_are_refused_on_sqlite():
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("only SQLite refuses worker processes")
+    with pytest.raises(CommandError, match="needs PostgreSQL"):
+        call_command("rescreen", "--jobs", "2")
