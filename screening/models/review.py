@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from clinic.fields import EncryptedTextField
-from clinic.models import AppendOnlyModel
+from clinic.models import AppendOnlyModel, AppendOnlyQuerySet
 from screening.models.intake import Outcome, Submission
 
 
@@ -112,7 +112,7 @@ class DecisionConflict(Exception):
         self.latest = latest
 
 
-class DecisionQuerySet(models.QuerySet):
+class DecisionQuerySet(AppendOnlyQuerySet):
     def latest_for(self, submission):
         return self.filter(submission=submission).order_by("-id").first()
 

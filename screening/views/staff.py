@@ -141,15 +141,6 @@ def _get_submission(reference):
     )
 
 
-def _appointment_requests(submission):
-    """The appointments app adds AppointmentRequest (related name `appointment_requests`); until
-    it exists the section says there are none."""
-    related = getattr(submission, "appointment_requests", None)
-    if related is None:
-        return []
-    return list(related.all())
-
-
 def _submission_page(
     request,
     submission,
@@ -168,7 +159,6 @@ def _submission_page(
         "full": full,
         "decisions": decisions,
         "latest_decision": latest_decision,
-        "appointment_requests": _appointment_requests(submission),
         "now": timezone.now(),
     }
     if full:

@@ -1,0 +1,40 @@
+"""setup_demo gives the review queue something to show: a dozen submissions of every outcome,
+with a little review history, and nothing twice."""
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+from django.test import override_settings
+
+from screening.models import Acknowledgement, Assignment, Decision, Submission
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_setup_demo_creates_every_outcome_once(capsys):
+    call_command("setup_demo", no_migrate=True)
+    first = dict(Submission.objects.values_list("outcome").annotate(n=Count("id")))
+    history = (
+        Assignment.objects.count(),
+        Acknowledgement.objects.count(),
+        Decision.objects.count(),
+    )
+
+    call_command("setup_demo", no_migrate=True)
+
+    assert first == {
+        "urgent": 12,
+        "likely_excluded": 12,
+        "needs_review": 12,
+        "eligible_for_consultation": 12,
+    }
+    assert Submission.objects.count() == 48
+    assert history == (
+        Assignment.objects.count(),
+        Acknowledgement.objects.count(),
+        Decision.objects.count(),
+    )
+    assert all(history)
+    assert Submission.objects.filter(outcome="urgent", acknowledged_at__isnull=True).exists()
+    assert Submission.objects.filter(review_status="decided").exists()
+    assert "Demo submissions: 0 created" in capsys.readouterr().out
