@@ -40,3 +40,10 @@ def health(request):
 def csrf_failure(request, reason=""):
     # Never echo the reason: it is for developers, and the page must stay calm for patients.
     return render(request, "403_csrf.html", status=403)
+
+
+def rate_limited(request, exception):
+    """django-ratelimit's answer when an address sends too many requests: a calm 429."""
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = "300"
+    return response

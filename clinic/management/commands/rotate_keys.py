@@ -1,0 +1,64 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from clinic import crypto
+from clinic.fields import EncryptedJSONField, EncryptedTextField
+
+
+def encrypted_columns():
+    for model in apps.get_models():
+        columns = [
+            field.column
+            for field in model._meta.concrete_fields
+            if isinstance(field, EncryptedTextField | EncryptedJSONField)
+        ]
+        if columns:
+            yield model, columns
+
+
+class Command(BaseCommand):
+    help = "Re-encrypt every encrypted value with the first key in FIELD_ENCRYPTION_KEYS."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, batch_size=500, **options):
+        total = 0
+        for model, columns in encrypted_columns():
+            count = self.rotate_table(model, columns, batch_size)
+            total += count
+            self.stdout.write(f"  {model._meta.label}: {count} row(s)")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Re-encrypted {total} row(s) with the current key. Once this has run everywhere, "
+                "older keys can be removed from FIELD_ENCRYPTION_KEYS."
+            )
+        )
+
+    def rotate_table(self, model, columns, batch_size):
+        # Plain SQL on purpose: the stored tokens are re-encrypted without the ORM turning them
+        # into answers and back, and append-only history keeps its content while its key changes.
+        quote = connection.ops.quote_name
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        selected = ", ".join(quote(c) for c in columns)
+        assignments = ", ".join(f"{quote(c)} = %s" for c in columns)
+        last, count = None, 0
+        while True:
+            with transaction.atomic(), connection.cursor() as cursor:
+                where = f"WHERE {pk} > %s " if last is not None else ""
+                cursor.execute(
+                    f"SELECT {pk}, {selected} FROM {table} {where}ORDER BY {pk} LIMIT %s",  # noqa: S608
+                    ([last] if last is not None else []) + [batch_size],
+                )
+                rows = cursor.fetchall()
+                if not rows:
+                    return count
+                for pk_value, *tokens in rows:
+                    fresh = [crypto.rotate(t) if t else t for t in tokens]
+                    cursor.execute(
+                        f"UPDATE {table} SET {assignments} WHERE {pk} = %s",  # noqa: S608
+                        [*fresh, pk_value],
+                    )
+                count += len(rows)
+                last = rows[-1][0]
