@@ -1,9 +1,18 @@
+"""The patient intake. Everything after the welcome page is reached through a private link:
+/intake/r/<token>/..., where the token is the only key (see screening.views.intake)."""
+
 from django.urls import path
 
-from clinic import views as clinic_views
+from screening.views import intake
 
 app_name = "intake"
 
 urlpatterns = [
-    path("", clinic_views.coming_soon, {"heading": "Start your intake"}, name="start"),
+    path("", intake.start, name="start"),
+    path("r/<str:token>/", intake.resume, name="resume"),
+    path("r/<str:token>/support/", intake.support, name="support"),
+    path("r/<str:token>/saved/", intake.saved, name="saved"),
+    path("r/<str:token>/email-link/", intake.email_link, name="email_link"),
+    path("r/<str:token>/done/", intake.status, name="status"),
+    path("r/<str:token>/<slug:slug>/", intake.step, name="step"),
 ]

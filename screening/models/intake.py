@@ -6,6 +6,7 @@ phone) is stored as keyed hashes (clinic.crypto.blind_index).
 """
 
 import hashlib
+import json
 import secrets
 from datetime import timedelta
 
@@ -72,6 +73,10 @@ class Draft(models.Model):
     completed_steps = models.JSONField(default=list, blank=True)
     questionnaire_version = models.CharField(max_length=20, default=QUESTIONNAIRE_VERSION)
     risk_shown_at = models.DateTimeField(null=True, blank=True)
+    # Set when a saved questionnaire shows suicide risk; cleared once the person has seen the
+    # support page and chosen to continue. Nothing after the questionnaires opens until then.
+    risk_pending = models.BooleanField(default=False)
+    link_emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     expires_at = models.DateTimeField(default=default_expiry, db_index=True)
@@ -123,6 +128,7 @@ class SubmissionQuerySet(models.QuerySet):
                 outcome=result["outcome"],
                 ruleset_version=result["ruleset_version"],
                 result=result,
+                digest=result_digest(result),
                 reason=reason,
             )
         return submission
@@ -225,6 +231,13 @@ class Submission(models.Model):
         return about.get("preferred_name") or about.get("legal_name") or "(no name given)"
 
 
+def result_digest(result) -> str:
+    """A keyed fingerprint of a screening result (keyed, because results hold answers)."""
+    canonical = json.dumps(result, sort_keys=True, separators=(",", ":"), default=str)
+    key = settings.SEARCH_INDEX_KEY.encode()[:64]
+    return hashlib.blake2b(canonical.encode(), key=key, digest_size=16).hexdigest()
+
+
 class ScreeningResult(models.Model):
     """One evaluation of a submission by the rules. Never edited: a re-screen adds a row."""
 
@@ -238,6 +251,8 @@ class ScreeningResult(models.Model):
     result = EncryptedJSONField()
     reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.SUBMIT)
     created_at = models.DateTimeField(default=timezone.now)
+    # Lets a re-screen tell "nothing new" without decrypting every stored result.
+    digest = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,0 +1,384 @@
+"""How a person moves through the intake, in plain Python (no requests or responses here).
+
+- A step's answers are validated by its forms and stored per step in `Draft.answers`.
+- A person may open any step they have completed and the first one they have not.
+- When the questionnaires show suicide risk, the support page comes before anything after them.
+- Submitting turns the draft into exactly one submission, however often it is asked for.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django import forms
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.utils import timezone
+
+from screening import intake_steps as steps
+from screening.intake_forms import MAX_ROWS, questionnaire_shows_risk
+from screening.models import Draft, Submission
+from screening.models.intake import hash_token
+
+log = logging.getLogger(__name__)
+
+SUPPORT = "support"
+
+
+# --- Finding a draft ----------------------------------------------------------------------------
+
+
+def find_draft(token: str, *, lock: bool = False):
+    """The live draft a private link opens (with its submission, if any), or None.
+
+    With `lock`, the row stays locked until the caller's transaction ends, so two tabs saving
+    at once cannot overwrite each other's answers.
+    """
+    if not token or len(token) > 100:
+        return None
+    drafts = Draft.objects.live().select_related("submission")
+    if lock:
+        # "of" keeps the lock on the draft: PostgreSQL refuses to lock the nullable side of
+        # the outer join that brings the submission along.
+        drafts = drafts.select_for_update(of=("self",))
+    return drafts.filter(token_hash=hash_token(token)).first()
+
+
+def submission_of(draft):
+    """The draft's submission or None, without a query when it was selected with the draft."""
+    try:
+        return draft.submission
+    except Submission.DoesNotExist:
+        return None
+
+
+# --- A step's forms -----------------------------------------------------------------------------
+
+
+def context_for(answers: dict, today: date | None = None) -> dict:
+    """Answers from earlier steps that change later questions."""
+    about = (answers or {}).get("about") or {}
+    context = {
+        "sex_at_birth": about.get("sex_at_birth"),
+        "contact_channels": about.get("contact_channels") or [],
+        "age": None,
+    }
+    born = about.get("date_of_birth")
+    if born:
+        born = date.fromisoformat(born)
+        today = today or timezone.localdate()
+        context["age"] = (
+            today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        )
+    return context
+
+
+def _anchor(bound_field) -> str:
+    # Radios, checkboxes and day/month/year boxes have no element with the field's own id:
+    # the error summary links to their first input instead.
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+@dataclass
+class StepForms:
+    """The form and the repeatable-row formsets of one step, validated together."""
+
+    step: steps.Step
+    form: forms.Form
+    formsets: dict = field(default_factory=dict)
+
+    def is_valid(self) -> bool:
+        # Every form is validated (no short-circuit), so every problem is shown at once.
+        results = [self.form.is_valid()] + [fs.is_valid() for fs in self.formsets.values()]
+        return all(results)
+
+    def to_answers(self) -> dict:
+        answers = self.form.to_answers()
+        for prefix, formset in self.formsets.items():
+            answers[prefix] = formset.rows()
+        return answers
+
+    def hide_errors(self):
+        self.form.hide_errors()
+        for formset in self.formsets.values():
+            formset.hide_errors()
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(anchor, message) for the summary at the top of the page, in page order."""
+        found = [("step-form", str(message)) for message in self.form.non_field_errors()]
+        for bound in self.form:
+            found += [(_anchor(bound), str(message)) for message in bound.errors]
+        for rows in self.step.formsets:
+            formset = self.formsets[rows.prefix]
+            for message in formset.non_form_errors():
+                found.append((f"{rows.prefix}-rows", _friendly_formset_error(str(message))))
+            for number, row in enumerate(formset.forms, start=1):
+                for bound in row:
+                    found += [
+                        (_anchor(bound), f"{formset.noun.capitalize()} {number}: {message}")
+                        for message in bound.errors
+                    ]
+        return found
+
+
+def _friendly_formset_error(message: str) -> str:
+    if "ManagementForm" in message:
+        return "Part of this page did not arrive as expected. Check the list and try again."
+    if "at most" in message:
+        return f"Add no more than {MAX_ROWS} rows"
+    return message
+
+
+def build_step_forms(step: steps.Step, answers: dict, data=None) -> StepForms:
+    """The step's forms: filled from the saved answers, or bound to what was just sent."""
+    answers = answers or {}
+    context = context_for(answers)
+    saved = answers.get(step.slug) or {}
+    if data is None:
+        form = step.form(initial=saved, context=context)
+        formsets = {
+            rows.prefix: rows.formset(
+                initial=saved.get(rows.prefix) or None, prefix=rows.prefix, context=context
+            )
+            for rows in step.formsets
+        }
+    else:
+        form = step.form(data, context=context)
+        formsets = {
+            rows.prefix: rows.formset(data, prefix=rows.prefix, context=context)
+            for rows in step.formsets
+        }
+    return StepForms(step, form, formsets)
+
+
+def with_extra_row(data: QueryDict, prefix: str) -> QueryDict:
+    """The posted data with one more empty row in a formset (adding a row without JavaScript)."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, "0"))
+    except ValueError:
+        total = 0
+    data[key] = str(max(0, min(total + 1, MAX_ROWS)))
+    return data
+
+
+def _put(data: QueryDict, form: forms.Form):
+    for bound in form:
+        value = bound.initial
+        widget = bound.field.widget
+        if isinstance(widget, forms.MultiWidget):
+            for i, part in enumerate(widget.decompress(value)):
+                data[f"{bound.html_name}_{i}"] = "" if part is None else str(part)
+        elif isinstance(value, list | tuple):
+            data.setlist(bound.html_name, [str(item) for item in value])
+        elif isinstance(widget, forms.CheckboxInput):
+            if value:
+                data[bound.html_name] = "on"
+        elif value is not None:
+            data[bound.html_name] = str(value)
+
+
+def saved_as_data(step: steps.Step, answers: dict) -> QueryDict:
+    """The saved answers of a step as the form data that would produce them."""
+    context = context_for(answers)
+    saved = (answers or {}).get(step.slug) or {}
+    data = QueryDict(mutable=True)
+    _put(data, step.form(initial=saved, context=context))
+    for rows in step.formsets:
+        saved_rows = saved.get(rows.prefix) or []
+        data[f"{rows.prefix}-TOTAL_FORMS"] = str(len(saved_rows))
+        data[f"{rows.prefix}-INITIAL_FORMS"] = "0"
+        for i, row in enumerate(saved_rows):
+            _put(data, rows.formset.form(initial=row, prefix=f"{rows.prefix}-{i}", context=context))
+    return data
+
+
+def step_still_valid(draft, step: steps.Step) -> bool:
+    """Whether a completed step's saved answers still pass its forms (an earlier answer, such as
+    sex at birth, can add questions to a later step)."""
+    if step.slug not in (draft.answers or {}):
+        return False
+    checked = build_step_forms(step, draft.answers, saved_as_data(step, draft.answers))
+    return checked.is_valid()
+
+
+def steps_needing_attention(draft) -> list[steps.Step]:
+    return [step for step in steps.ANSWER_STEPS if not step_still_valid(draft, step)]
+
+
+# --- Where a person may go ----------------------------------------------------------------------
+
+
+def first_open_step(draft) -> steps.Step:
+    done = set(draft.completed_steps or [])
+    for step in steps.ANSWER_STEPS:
+        if step.slug not in done:
+            return step
+    return steps.REVIEW
+
+
+def detour(draft, step: steps.Step) -> str | None:
+    """Where to send someone who asks for `step` instead, or None when they may open it."""
+    first = first_open_step(draft)
+    if steps.index_of(step.slug) > steps.index_of(first.slug):
+        return first.slug
+    if draft.risk_pending and steps.index_of(step.slug) > steps.index_of("questionnaires"):
+        return SUPPORT
+    return None
+
+
+def resume_target(draft) -> str:
+    """Where a private link brings someone back to: the step where they stopped."""
+    if draft.risk_pending:
+        return SUPPORT
+    wanted = steps.BY_SLUG.get(draft.current_step) or first_open_step(draft)
+    return detour(draft, wanted) or wanted.slug
+
+
+def showing_link_first_time(draft, step: steps.Step) -> bool:
+    """Right after the first page is saved, the private link is shown prominently."""
+    return step.slug == steps.STEPS[1].slug and list(draft.completed_steps or []) == [
+        steps.FIRST.slug
+    ]
+
+
+# --- Saving -------------------------------------------------------------------------------------
+
+
+def extend_life(draft, now):
+    # The link lasts DRAFT_TTL_DAYS from the last time the person saved something.
+    draft.expires_at = now + timedelta(days=settings.DRAFT_TTL_DAYS)
+
+
+def record_step(draft, step: steps.Step, saved: dict, now=None) -> str:
+    """Store one step's answers on a draft the caller has locked; return where to go next."""
+    now = now or timezone.now()
+    draft.answers = {**(draft.answers or {}), step.slug: saved}
+    done = set(draft.completed_steps or []) | {step.slug}
+    draft.completed_steps = [slug for slug in steps.SLUGS if slug in done]
+    if step is steps.QUESTIONNAIRES:
+        draft.risk_pending = questionnaire_shows_risk(saved)
+    following = steps.next_step(step)
+    draft.current_step = following.slug
+    extend_life(draft, now)
+    draft.save(
+        update_fields=[
+            "answers",
+            "completed_steps",
+            "current_step",
+            "risk_pending",
+            "expires_at",
+            "updated_at",
+        ]
+    )
+    if draft.risk_pending and step is steps.QUESTIONNAIRES:
+        return SUPPORT
+    return following.slug
+
+
+def acknowledge_support(draft, now=None) -> str:
+    """The person read the support page and chose to continue."""
+    now = now or timezone.now()
+    draft.risk_pending = False
+    draft.risk_shown_at = now
+    draft.save(update_fields=["risk_pending", "risk_shown_at", "updated_at"])
+    return resume_target(draft)
+
+
+def may_email_link(draft, now=None) -> bool:
+    # One email a minute per draft: enough for a typo fixed, too slow to flood an inbox.
+    now = now or timezone.now()
+    return draft.link_emailed_at is None or now - draft.link_emailed_at > timedelta(minutes=1)
+
+
+# --- Submitting ---------------------------------------------------------------------------------
+
+
+@dataclass
+class SubmitResult:
+    submission: Submission | None = None
+    created: bool = False
+    go_back_to: str | None = None  # a step slug, or SUPPORT, when the draft is not ready
+
+
+def submit(draft_pk: int, consent: dict, now=None) -> SubmitResult:
+    """Turn a draft into its one submission.
+
+    Atomic and idempotent: the draft row is locked, so a double click, a retried POST or a
+    second tab waits for the first and then gets the same submission back. The database's
+    one-submission-per-draft constraint backs this up where row locks don't exist (SQLite).
+    """
+    from screening.engine import IntakeError
+    from screening.intake_export import SECTION_STEPS, draft_to_intake
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        draft = Draft.objects.select_for_update().get(pk=draft_pk)
+        existing = Submission.objects.filter(draft=draft).first()
+        if existing is not None:
+            return SubmitResult(existing, created=False)
+
+        signed = {**consent, "signed_at": timezone.localtime(now).isoformat()}
+        draft.answers = {**(draft.answers or {}), steps.REVIEW.slug: signed}
+        extend_life(draft, now)
+        stale = steps_needing_attention(draft)
+        if stale or draft.risk_pending:
+            draft.save(update_fields=["answers", "expires_at", "updated_at"])
+            return SubmitResult(go_back_to=stale[0].slug if stale else SUPPORT)
+
+        document = draft_to_intake(draft, submitted_at=now)
+        try:
+            with transaction.atomic():
+                submission = Submission.objects.create_screened(
+                    document, draft=draft, submitted_at=now
+                )
+        except IntegrityError:
+            # Another request submitted this draft between our check and our insert.
+            return SubmitResult(Submission.objects.get(draft=draft), created=False)
+        except IntakeError as error:
+            # The forms should never let this happen; name the key, never the answer.
+            log.error("Intake of draft %s failed screening validation at %s", draft.pk, error.key)
+            section = (error.key or "").split(".")[0].split("[")[0]
+            draft.save(update_fields=["answers", "expires_at", "updated_at"])
+            return SubmitResult(go_back_to=SECTION_STEPS.get(section, steps.FIRST.slug))
+
+        if submission.questionnaire_version != draft.questionnaire_version:
+            submission.questionnaire_version = draft.questionnaire_version
+            submission.save(update_fields=["questionnaire_version"])
+        # The submission holds the answers now; the draft keeps only what the link needs.
+        draft.answers = {}
+        draft.completed_steps = list(steps.SLUGS)
+        draft.current_step = steps.REVIEW.slug
+        draft.save(
+            update_fields=[
+                "answers",
+                "completed_steps",
+                "current_step",
+                "expires_at",
+                "updated_at",
+            ]
+        )
+    return SubmitResult(submission, created=True)
+
+
+def purge_expired(now=None) -> dict:
+    """Delete drafts whose link has expired, and drafts abandoned before anything was saved."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        expired = Draft.objects.filter(expires_at__lte=now)
+        submitted = expired.filter(submission__isnull=False).count()
+        _, deleted = expired.delete()
+        # Someone who pressed "Start" and left without saving a page has nothing to come back to.
+        _, abandoned = Draft.objects.filter(
+            completed_steps=[], created_at__lte=now - timedelta(days=1)
+        ).delete()
+    return {
+        "expired": deleted.get("screening.Draft", 0),
+        "of_which_submitted": submitted,
+        "abandoned": abandoned.get("screening.Draft", 0),
+    }

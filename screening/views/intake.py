@@ -1,0 +1,306 @@
+"""The patient intake: welcome, one page per step, the support page, save-for-later, review and
+submit, and the "your intake" page that the private link opens afterwards.
+
+The private token appears only in URL paths (never in cookies, messages, logs or emails other
+than the one the person asks for), and every page under /intake/r/ is never cached.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from screening import intake_flow as flow
+from screening import intake_steps as steps
+from screening.intake_forms import channels_in_words
+from screening.intake_summary import summarize
+from screening.models import Draft
+
+log = logging.getLogger(__name__)
+
+
+def private_link(token: str) -> str:
+    return settings.SITE_URL + reverse("intake:resume", args=[token])
+
+
+def link_invalid(request):
+    # Expired and unknown links look alike, and say nothing about whose they were.
+    return render(
+        request,
+        "intake/link_invalid.html",
+        {"settings_ttl": settings.DRAFT_TTL_DAYS},
+        status=404,
+    )
+
+
+def go(token: str, target: str):
+    if target == flow.SUPPORT:
+        return redirect("intake:support", token=token)
+    return redirect("intake:step", token=token, slug=target)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def start(request):
+    """The welcome page; its button creates a draft and opens the first step."""
+    if request.method == "POST":
+        _draft, token = Draft.start()
+        return redirect("intake:step", token=token, slug=steps.FIRST.slug)
+    return render(request, "intake/welcome.html", {"steps": steps.STEPS})
+
+
+@never_cache
+@require_GET
+def resume(request, token):
+    draft = flow.find_draft(token)
+    if draft is None:
+        return link_invalid(request)
+    if flow.submission_of(draft):
+        return redirect("intake:status", token=token)
+    return go(token, flow.resume_target(draft))
+
+
+def step_context(request, token, draft, step, step_forms, **extra):
+    done = set(draft.completed_steps or [])
+    first_open = flow.first_open_step(draft)
+    previous = steps.previous_step(step)
+    return {
+        "token": token,
+        "step": step,
+        "total": len(steps.STEPS),
+        "progress": [
+            {
+                "step": each,
+                "done": each.slug in done,
+                "current": each is step,
+                "open": steps.index_of(each.slug) <= steps.index_of(first_open.slug),
+            }
+            for each in steps.STEPS
+        ],
+        "previous": previous,
+        "forms": step_forms,
+        "row_sets": [(rows, step_forms.formsets[rows.prefix]) for rows in step.formsets],
+        "errors": step_forms.error_list() if step_forms.form.is_bound else [],
+        "private_link": private_link(token),
+        "show_link": flow.showing_link_first_time(draft, step),
+        "expires_at": draft.expires_at,
+        **extra,
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def step(request, token, slug):
+    step = steps.BY_SLUG.get(slug)
+    if step is None:
+        raise Http404
+    if step is steps.REVIEW:
+        return review(request, token)
+    if request.method == "POST":
+        return save_step(request, token, step)
+
+    draft = flow.find_draft(token)
+    if draft is None:
+        return link_invalid(request)
+    if flow.submission_of(draft):
+        return redirect("intake:status", token=token)
+    if target := flow.detour(draft, step):
+        return go(token, target)
+    step_forms = flow.build_step_forms(step, draft.answers)
+    return render(
+        request, "intake/step.html", step_context(request, token, draft, step, step_forms)
+    )
+
+
+def save_step(request, token, step):
+    action = request.POST.get("action", "continue")
+    with transaction.atomic():
+        draft = flow.find_draft(token, lock=True)
+        if draft is None:
+            return link_invalid(request)
+        if flow.submission_of(draft):
+            return redirect("intake:status", token=token)
+        if target := flow.detour(draft, step):
+            return go(token, target)
+
+        prefixes = {rows.prefix for rows in step.formsets}
+        if action.startswith("add-") and action[4:] in prefixes:
+            # Adding a row without JavaScript: show the page again with what was typed.
+            data = flow.with_extra_row(request.POST, action[4:])
+            step_forms = flow.build_step_forms(step, draft.answers, data)
+            step_forms.hide_errors()
+            context = step_context(request, token, draft, step, step_forms, errors=[])
+            return render(request, "intake/step.html", context)
+
+        step_forms = flow.build_step_forms(step, draft.answers, request.POST)
+        if not step_forms.is_valid():
+            context = step_context(
+                request, token, draft, step, step_forms, leaving=action == "later"
+            )
+            return render(request, "intake/step.html", context)
+        target = flow.record_step(draft, step, step_forms.to_answers())
+    if action == "later":
+        return redirect("intake:saved", token=token)
+    return go(token, target)
+
+
+def review(request, token):
+    draft = flow.find_draft(token)
+    if draft is None:
+        return link_invalid(request)
+    if flow.submission_of(draft):
+        return redirect("intake:status", token=token)
+    if target := flow.detour(draft, steps.REVIEW):
+        return go(token, target)
+
+    data = request.POST if request.method == "POST" else None
+    step_forms = flow.build_step_forms(steps.REVIEW, draft.answers, data)
+    if data is not None and step_forms.is_valid():
+        result = flow.submit(draft.pk, step_forms.to_answers())
+        if result.submission is not None:
+            return redirect("intake:status", token=token)
+        messages.warning(
+            request,
+            "One part of your intake needs another look before you send it. Your answers "
+            "are saved.",
+        )
+        return go(token, result.go_back_to)
+
+    stale = flow.steps_needing_attention(draft)
+    context = step_context(
+        request,
+        token,
+        draft,
+        steps.REVIEW,
+        step_forms,
+        summary=summarize(draft.answers, stale),
+        stale=stale,
+    )
+    return render(request, "intake/review.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def support(request, token):
+    """The calm page shown when answers show suicide risk, before the form goes on."""
+    draft = flow.find_draft(token)
+    if draft is None:
+        return link_invalid(request)
+    if request.method == "POST":
+        with transaction.atomic():
+            draft = flow.find_draft(token, lock=True)
+            if flow.submission_of(draft):
+                return redirect("intake:status", token=token)
+            target = flow.acknowledge_support(draft)
+        return go(token, target)
+    return render(
+        request,
+        "intake/support.html",
+        {"token": token, "private_link": private_link(token), "expires_at": draft.expires_at},
+    )
+
+
+@never_cache
+@require_GET
+def saved(request, token):
+    """ "Save and finish later": the private link, and a way to email it."""
+    draft = flow.find_draft(token)
+    if draft is None:
+        return link_invalid(request)
+    if flow.submission_of(draft):
+        return redirect("intake:status", token=token)
+    about = (draft.answers or {}).get("about") or {}
+    return render(
+        request,
+        "intake/saved.html",
+        {
+            "token": token,
+            "private_link": private_link(token),
+            "expires_at": draft.expires_at,
+            "has_email": bool(about.get("email")),
+        },
+    )
+
+
+@never_cache
+@require_POST
+def email_link(request, token):
+    with transaction.atomic():
+        draft = flow.find_draft(token, lock=True)
+        if draft is None:
+            return link_invalid(request)
+        email = ((draft.answers or {}).get("about") or {}).get("email")
+        if not email:
+            messages.warning(
+                request, "Add your email address on the first page to have the link emailed."
+            )
+            return redirect("intake:saved", token=token)
+        if not flow.may_email_link(draft):
+            messages.info(
+                request, "We sent your link a moment ago. Check your inbox and spam folder."
+            )
+            return redirect("intake:saved", token=token)
+        draft.link_emailed_at = timezone.now()
+        draft.save(update_fields=["link_emailed_at"])
+        expires_at = draft.expires_at
+
+    context = {
+        "link": private_link(token),
+        "expires_at": expires_at,
+        "clinic_name": settings.CLINIC_NAME,
+        "clinic_phone": settings.CLINIC_PHONE,
+        "clinic_email": settings.CLINIC_EMAIL,
+        "clinic_address": settings.CLINIC_ADDRESS,
+    }
+    try:
+        send_mail(
+            f"Your private link to continue with {settings.CLINIC_NAME}",
+            render_to_string("intake/email/resume_link.txt", context),
+            None,
+            [email],
+        )
+    except Exception:  # a mail outage must not look like a lost intake
+        log.exception("Could not email a private intake link")
+        messages.warning(
+            request,
+            "We could not send the email just now. Please copy the link on this page instead.",
+        )
+    else:
+        # The message names no address: messages may be kept in a cookie.
+        messages.success(request, "We sent your private link to the email address you gave us.")
+    return redirect("intake:saved", token=token)
+
+
+@never_cache
+@require_GET
+def status(request, token):
+    """ "Your intake": the confirmation after sending, and what the private link opens later."""
+    draft = flow.find_draft(token)
+    if draft is None:
+        return link_invalid(request)
+    submission = flow.submission_of(draft)
+    if submission is None:
+        return redirect("intake:resume", token=token)
+    intake = submission.intake or {}
+    channels = (intake.get("about") or {}).get("contact_channels") or []
+    return render(
+        request,
+        "intake/status.html",
+        {
+            "token": token,
+            "submission": submission,
+            "reach_out_first": draft.risk_shown_at is not None or submission.outcome == "urgent",
+            "channels": channels_in_words(channels),
+            "appointment_url": f"/appointments/request/{token}/",
+            "expires_at": draft.expires_at,
+        },
+    )
