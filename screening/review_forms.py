@@ -110,7 +110,9 @@ class QueueFilterForm(forms.Form):
             queryset = queryset.filter(outcome_rank=OUTCOME_RANK[data["outcome"]])
         status = data["status"]
         if status == self.STATUS_OPEN:
-            queryset = queryset.awaiting_review()
+            # Not decided, spelt as a list so PostgreSQL can use the status index.
+            open_statuses = [Submission.ReviewStatus.NEW, Submission.ReviewStatus.IN_REVIEW]
+            queryset = queryset.filter(review_status__in=open_statuses)
         elif status != self.STATUS_ALL:
             queryset = queryset.filter(review_status=status)
         assigned = data.get("assigned")
