@@ -17,6 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/appointments/", include("appointments.urls_staff")),
     path("staff/", include("screening.urls_staff")),
     path("admin/", admin.site.urls),
 ]

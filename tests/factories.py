@@ -58,3 +58,62 @@ def make_submission(intake=None, **kwargs):
     from screening.models import Submission
 
     return Submission.objects.create_screened(intake or intake_document(), **kwargs)
+
+
+# --- Appointments -------------------------------------------------------------------------------
+
+
+def make_linked_submission(intake=None):
+    """A submitted intake reached through its private link: returns (token, submission)."""
+    from screening.models import Draft
+
+    draft, token = Draft.start()
+    return token, make_submission(intake, draft=draft)
+
+
+def make_slot(clinician=None, *, starts_in=None, minutes=60, mode="either", **kwargs):
+    """A slot of `clinician` (a new clinician when None) starting `starts_in` from now
+    (default: three days, on the hour)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from appointments.models import Slot
+
+    if clinician is None:
+        clinician = StaffFactory(role="clinician")
+    if starts_in is None:
+        starts_in = timedelta(days=3)
+    starts_at = (timezone.now() + starts_in).replace(minute=0, second=0, microsecond=0)
+    return Slot.objects.create(
+        clinician=clinician,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        mode=mode,
+        **kwargs,
+    )
+
+
+def make_appointment_request(submission=None, **kwargs):
+    """An open consultation request (of a new eligible submission when none is given)."""
+    from appointments.models import AppointmentRequest
+
+    kwargs.setdefault("mode", "either")
+    return AppointmentRequest.objects.create(submission=submission or make_submission(), **kwargs)
+
+
+def make_callback_request(**kwargs):
+    from appointments.models import AppointmentRequest
+
+    kwargs.setdefault("callback_name", "Sam Caller")
+    kwargs.setdefault("callback_phone", "910 555 0177")
+    kwargs.setdefault("best_time", "morning")
+    return AppointmentRequest.objects.create(**kwargs)
+
+
+def csrf_post(client, page_url, post_url, data):
+    """POST as a browser does: open the page, then send its CSRF cookie back with the form
+    (use with the csrf_client fixture, which enforces the check)."""
+    client.get(page_url)
+    token = client.cookies["csrftoken"].value
+    return client.post(post_url, {**data, "csrfmiddlewaretoken": token})

@@ -1,0 +1,117 @@
+"""The patient's pages: a call-back request for anyone, and a consultation request through the
+private link of a submitted intake. A patient never sees their screening outcome here; when it
+is urgent they see crisis resources and that the clinic will contact them first."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from appointments import booking
+from appointments.forms import CallbackForm, ConsultationRequestForm
+from appointments.models import Appointment, Slot
+from screening.models import Draft, Outcome
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def callback_request(request):
+    form = CallbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        booking.request_callback(**form.cleaned_data)
+        return redirect("appointments:callback_thanks")
+    return render(request, "appointments/callback.html", {"form": form})
+
+
+@require_GET
+def callback_thanks(request):
+    return render(request, "appointments/callback_thanks.html")
+
+
+def _submission_for(token):
+    """(submission, None) for a live link of a submitted intake, else (None, response kind)."""
+    draft = Draft.objects.for_token(token)
+    if draft is None:
+        return None, "invalid"
+    submission = getattr(draft, "submission", None)
+    if submission is None:
+        return None, "unfinished"
+    return submission, None
+
+
+def _link_problem(request, token, problem):
+    if problem == "invalid":
+        # Expired, mistyped and never-existing links look the same.
+        return render(request, "appointments/link_invalid.html", status=404)
+    return render(request, "appointments/finish_intake.html", {"token": token})
+
+
+def _current_request(submission):
+    return (
+        submission.appointment_requests.active()
+        .select_related("slot")
+        .prefetch_related("appointments__slot")
+        .first()
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_for_intake(request, token):
+    submission, problem = _submission_for(token)
+    if problem:
+        return _link_problem(request, token, problem)
+    context = {"token": token, "urgent": submission.outcome == Outcome.URGENT}
+    current = _current_request(submission)
+    if current is not None:
+        booked = next(
+            (a for a in current.appointments.all() if a.status == Appointment.Status.BOOKED), None
+        )
+        return render(
+            request,
+            "appointments/request_status.html",
+            {**context, "current": current, "appointment": booked},
+        )
+
+    form = ConsultationRequestForm(
+        request.POST or None, slots=Slot.objects.published().order_by("starts_at", "pk")
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking.request_consultation(
+                submission,
+                mode=data["mode"],
+                contact_preference=data["contact_preference"],
+                slot=data["slot"],
+                windows=data["windows"],
+            )
+        except booking.AlreadyRequested:
+            pass  # a double submit: the first one stands and is shown below
+        except booking.BookingError as error:
+            form.add_error(error.field, error.message)
+        if not form.errors:
+            messages.success(request, "Thank you: we have your request.")
+            return redirect("appointments:request_for_intake", token=token)
+    return render(request, "appointments/request_form.html", {**context, "form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel_request(request, token):
+    submission, problem = _submission_for(token)
+    if problem:
+        return _link_problem(request, token, problem)
+    current = _current_request(submission)
+    if current is None:
+        return redirect("appointments:request_for_intake", token=token)
+    if request.method == "POST":
+        booking.cancel_by_patient(current)
+        messages.success(request, "Your request is cancelled. You can ask again at any time.")
+        return redirect("appointments:request_for_intake", token=token)
+    booked = current.appointments.filter(status=Appointment.Status.BOOKED).first()
+    return render(
+        request,
+        "appointments/cancel_confirm.html",
+        {"token": token, "current": current, "appointment": booked},
+    )
