@@ -287,3 +287,6 @@ DEFAULT_EXCEPTION_REPORTER = "clinic.reporting.PatientDataReporter"
 
 # Clinic policy knobs (the screening thresholds live in the database: see screening.models).
 DRAFT_TTL_DAYS = env_int("DRAFT_TTL_DAYS", 30)
+# How many reverse proxies in front of the app append to X-Forwarded-For; the audit trail
+# records the address they saw (0: the direct peer, and the header is ignored).
+AUDIT_TRUSTED_PROXIES = env_int("AUDIT_TRUSTED_PROXIES", 0)

@@ -107,9 +107,10 @@ def test_a_patients_private_link_never_opens_a_staff_page(client, urgent, name):
 
 
 @pytest.mark.django_db
-def test_a_signed_in_patient_session_from_the_intake_is_not_staff(client, urgent):
-    """Whatever the intake keeps in its session, only an authenticated staff account counts."""
+def test_a_patient_who_just_used_their_resume_link_is_not_staff(client, urgent):
+    """Whatever the intake keeps in the browser, only an authenticated staff account counts."""
     draft, token = Draft.start()
+    assert client.get(reverse("intake:resume", args=[token])).status_code in (200, 302)
     session = client.session
     session["draft_id"] = draft.pk
     session["intake_token"] = token

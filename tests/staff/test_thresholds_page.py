@@ -91,3 +91,16 @@ def test_a_reason_is_required_and_nothing_changed_is_refused(administrator):
     )
     assert "Nothing changed" in text(client.post(URL, form_data()))
     assert not ClinicThresholds.objects.exists()
+
+
+def test_the_admin_shows_the_history_but_changes_go_through_this_page(administrator):
+    client = signed_in_client(administrator)
+    client.post(URL, form_data(min_age=21))
+    row = ClinicThresholds.objects.get()
+
+    assert client.get("/admin/screening/clinicthresholds/").status_code == 200
+    assert client.get("/admin/screening/clinicthresholds/add/").status_code == 403
+    assert client.get(f"/admin/screening/clinicthresholds/{row.pk}/delete/").status_code == 403
+    client.post(f"/admin/screening/clinicthresholds/{row.pk}/change/", {"note": "edited"})
+    row.refresh_from_db()
+    assert row.note == "Medical director: stricter trial count"
