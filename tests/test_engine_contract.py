@@ -230,6 +230,24 @@ BAD_INPUTS = [
     ("date of birth after submission", {"about.date_of_birth": "2026-11-21"},
      "about.date_of_birth"),
     ("bp date as number", {"medical.bp_measured_on": 20261102}, "medical.bp_measured_on"),
+    # A list or object where a choice is expected cannot even be looked up in a set of choices.
+    ("list where a choice is expected", {"medical.glaucoma": ["no"]}, "medical.glaucoma"),
+    ("object where a choice is expected", {"substances.alcohol": {"often": True}},
+     "substances.alcohol"),
+    ("object inside the diagnoses", {"mental_health.diagnoses[0]": {"depression": True}},
+     "mental_health.diagnoses[0]"),
+    ("list as a trial's improvement",
+     {"mental_health.antidepressant_trials[2].improvement": ["none"]},
+     "mental_health.antidepressant_trials[2].improvement"),
+    ("a trial that is not an object", {"mental_health.antidepressant_trials[1]": "bupropion"},
+     "mental_health.antidepressant_trials[1]"),
+    ("boolean in the allergy list", {"medical.allergies[0]": True}, "medical.allergies[0]"),
+    ("PHQ-9 item as 2.0", {"questionnaires.phq9[0]": 2.0}, "questionnaires.phq9[0]"),
+    ("C-SSRS as a list", {"questionnaires.cssrs": [False] * 7}, "questionnaires.cssrs"),
+    ("medication dose as a number", {"medications.current[1].dose": 100},
+     "medications.current[1].dose"),
+    ("unknown treatment kind", {"mental_health.other_treatments[0].kind": "yoga"},
+     "mental_health.other_treatments[0].kind"),
 ]  # fmt: skip
 
 

@@ -3,13 +3,28 @@
 import json
 from datetime import UTC, datetime
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from screening.engine import OUTCOME_RANK, RULES, SEVERITY_TO_OUTCOME, parse_intake, screen
+from screening.engine import (
+    OUTCOME_RANK,
+    RULES,
+    SEVERITY_TO_OUTCOME,
+    IntakeError,
+    parse_intake,
+    screen,
+)
+from screening.engine.intake import OBJECT, SCHEMA, Field, check_value
 from screening.engine.scoring import Facts
 from screening.engine.thresholds import DEFAULT_THRESHOLDS
-from tests.intake_strategies import ABSENT, CSSRS_KEYS, intakes, resolve, with_answers
+from tests.intake_strategies import (
+    ABSENT,
+    CSSRS_KEYS,
+    example_intake,
+    intakes,
+    resolve,
+    with_answers,
+)
 
 # Fixed, so generated intakes without submitted_at are screened the same on any day.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -139,3 +154,65 @@ def test_screen_matches_a_plain_reading_of_every_rule(intake):
     result = screen(intake, now=NOW)
 
     assert [(flag.code, flag.evidence) for flag in result.flags] == _plain_evaluation(intake)
+
+
+# --- Fast validation agrees with the plain, exact check ------------------------------------------
+
+# Every known key but the date of birth (whose "not after submission" check is not per field),
+# and some inside lists.
+MUTABLE_KEYS = sorted(
+    {f"{section}.{name}" for section, fields in SCHEMA.items() for name in fields}
+    - {"about.date_of_birth"}
+    | {
+        "questionnaires.phq9[8]",
+        "questionnaires.gad7[0]",
+        "questionnaires.cssrs.q2",
+        "mental_health.antidepressant_trials[0]",
+        "mental_health.antidepressant_trials[0].weeks",
+        "mental_health.antidepressant_trials[0].improvement",
+        "mental_health.diagnoses[0]",
+        "medications.current[0].name",
+        "medical.allergies[0]",
+        "care_team.emergency_contact.phone",
+    }
+)
+# Near misses of every type, equally likely: the confusions an exporter actually makes.
+ANY_JSON = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 1200),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["", "yes", "no", "unsure", "none", "past_month", "2026-01-01", "x"]),
+    st.lists(st.one_of(st.none(), st.booleans(), st.integers(-1, 4), st.text(max_size=3))),
+    st.dictionaries(st.sampled_from(["q1", "weeks", "name", "x"]), st.booleans()),
+)
+
+
+def _exact_error_key(intake):
+    """The key the plain check names for this intake, or None when it finds nothing wrong."""
+    try:
+        for section, fields in SCHEMA.items():
+            block = intake.get(section)
+            if block is not None:
+                check_value(Field(OBJECT, (fields, None)), block, section)
+    except IntakeError as error:
+        return error.key
+    return None
+
+
+# The example intake rather than generated ones: cheap to draw, so many more values get tried.
+@settings(SETTINGS, max_examples=300)
+@given(st.sampled_from(MUTABLE_KEYS), ANY_JSON)
+def test_fast_validation_names_the_same_key_as_the_exact_check(key, value):
+    try:
+        changed = with_answers(example_intake(), {key: value})
+    except (IndexError, TypeError):
+        assume(False)  # the path does not exist in this intake (e.g. an empty list)
+
+    expected = _exact_error_key(changed)
+    try:
+        screen(changed, now=NOW)
+    except IntakeError as error:
+        assert error.key == expected
+    else:
+        assert expected is None

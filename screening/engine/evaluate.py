@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from .intake import parse_intake
@@ -38,13 +39,18 @@ class _Plan:
             for step in (*rule.needed_keys, rule.needs_function):
                 if step is not None and step not in order:
                     order.append(step)
-        self.order = tuple((isinstance(step, str), step) for step in order)
+        # Where each needed key or needs function stands in the table, to order what is missing.
+        self.position = {step: index for index, step in enumerate(order)}
         self.needs_functions = tuple(step for step in order if not isinstance(step, str))
         keys = [step for step in order if isinstance(step, str)]
         self.needed = frozenset(keys)
         self.needed_unsure = frozenset((key, "unsure") for key in keys)
 
-        self.rules = tuple((rule, rule.when) for rule in rules)
+        # (condition, the flag's fixed fields): a flag is these plus the evidence.
+        self.rules = tuple(
+            (rule.when, (rule.code, rule.severity, rule.title, rule.rationale, rule.source))
+            for rule in rules
+        )
         always: list[int] = []
         by_pair: dict[tuple[str, str], set[int]] = {}
         for index, rule in enumerate(rules):
@@ -56,7 +62,6 @@ class _Plan:
                 for value in values:
                     by_pair.setdefault((key, value), set()).add(index)
         self.always = tuple(always)
-        self.always_set = frozenset(always)
         self.by_pair = {pair: frozenset(indexes) for pair, indexes in by_pair.items()}
         self.firing_pairs = frozenset(by_pair)
 
@@ -64,8 +69,11 @@ class _Plan:
         """Indexes of the rules whose conditions must be called, in table order."""
         if not fired:
             return self.always
+        run = set(self.always)
         by_pair = self.by_pair
-        return sorted(self.always_set.union(*(by_pair[pair] for pair in fired)))
+        for pair in fired:
+            run |= by_pair[pair]
+        return sorted(run)
 
 
 _PLAN = _Plan(RULES)
@@ -73,21 +81,23 @@ _PLAN = _Plan(RULES)
 
 def _collect_missing(f: Facts, absent: frozenset, unsure: set, found: dict) -> None:
     """Fill ``f.missing`` in table order, so RV_MISSING_INFO lists keys the way a clinician
-    reads the rules. Only runs when something is missing."""
+    reads the rules; each key once, at its first place. Only runs when something is missing."""
+    position = _PLAN.position
+    entries = [(position[key], 0, key, None) for key in absent]
+    entries += [(position[key], 0, key, answer) for key, answer in unsure]
+    for needs, needed in found.items():
+        at = position[needs]
+        entries += [(at, i, key, answer) for i, (key, answer) in enumerate(needed)]
+    # (position, i) is unique, so the sort never compares keys or answers.
+    entries.sort(key=_BY_PLACE)
     missing = f.missing
-    unsure_keys = {key for key, _ in unsure}
-    for is_key, step in _PLAN.order:
-        if is_key:
-            if step in missing:
-                continue
-            if step in absent:
-                missing[step] = None
-            elif step in unsure_keys:
-                missing[step] = "unsure"
-        else:
-            for key, value in found.get(step, ()):
-                if key not in missing:
-                    missing[key] = value
+    for _, _, key, answer in entries:
+        if key not in missing:
+            missing[key] = answer
+
+
+_BY_PLACE = itemgetter(0, 1)
+_new_flag = tuple.__new__  # Flag(*fixed, evidence) without re-reading five rule attributes
 
 
 def screen(
@@ -121,19 +131,10 @@ def screen(
     flags = []
     rules = _PLAN.rules
     for index in _PLAN.to_run(fired):
-        rule, when = rules[index]
+        when, fixed = rules[index]
         evidence = when(f)
         if evidence is not None:
-            flags.append(
-                Flag(
-                    rule.code,
-                    rule.severity,
-                    rule.title,
-                    rule.rationale,
-                    rule.source,
-                    tuple(evidence),
-                )
-            )
+            flags.append(_new_flag(Flag, (*fixed, tuple(evidence))))
 
     # The table is ordered by severity, so the first flag decides (IN_ESCORT_NEEDED always
     # fires; the fallback only guards a future table without it).

@@ -36,49 +36,49 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-# How a field is checked. The hot loop in _check_block tests the common kinds inline (most
-# answers are one-of choices or text); only numbers, dates and containers cost a call.
-ONE_OF, TEXT, BOOLEAN, SCALAR, NESTED = range(5)
+# --- Field descriptions --------------------------------------------------------------------------
+
+ONE_OF, TEXT, BOOLEAN, INTEGER, NUMBER, DATE, DATETIME, SCORES, LIST, OBJECT = range(10)
 
 
 class Field(NamedTuple):
     kind: int
-    # ONE_OF: the allowed answers; SCALAR: value -> problem or None;
-    # NESTED: (value, key) -> None, raising IntakeError with the inner key.
-    test: Any = None
-    expected: str = ""
+    # ONE_OF: allowed answers; INTEGER, NUMBER: (low, high); SCORES: item count;
+    # LIST: the item Field; OBJECT: (fields, compiled checker).
+    arg: Any = None
+    # ONE_OF: the choices as listed in messages.
+    choices: str = ""
 
 
-_text = Field(TEXT, expected="must be text")
-_boolean = Field(BOOLEAN, expected="must be true or false")
+_text = Field(TEXT)
+_boolean = Field(BOOLEAN)
+_date = Field(DATE)
+_datetime = Field(DATETIME)
 
 
 def one_of(*choices: str) -> Field:
-    return Field(ONE_OF, frozenset(choices), f"must be one of {', '.join(choices)}")
+    return Field(ONE_OF, frozenset(choices), ", ".join(choices))
 
 
 def integer(low: int, high: int) -> Field:
-    def problem(value: Any) -> str | None:
-        # type() rather than isinstance(): bool is an int subclass and true must not mean 1.
-        if type(value) is not int:
-            return f"must be a whole number, got {_shown(value)}"
-        if not low <= value <= high:
-            return f"must be from {low} to {high}, got {value}"
-        return None
-
-    return Field(SCALAR, problem)
+    return Field(INTEGER, (low, high))
 
 
 def number(low: float, high: float) -> Field:
-    def problem(value: Any) -> str | None:
-        if type(value) is not int and type(value) is not float:
-            return f"must be a number, got {_shown(value)}"
-        # Written so that NaN (which compares false with everything) is out of range too.
-        if not low <= value <= high:
-            return f"must be from {low} to {high}, got {_shown(value)}"
-        return None
+    return Field(NUMBER, (low, high))
 
-    return Field(SCALAR, problem)
+
+def scores(count: int) -> Field:
+    """A questionnaire: exactly ``count`` items, each 0-3 or null while unanswered."""
+    return Field(SCORES, count)
+
+
+def list_of(item: Field) -> Field:
+    return Field(LIST, item)
+
+
+def obj(fields: dict[str, Field]) -> Field:
+    return Field(OBJECT, (fields, _compile(fields, section=None)))
 
 
 def _date_problem(value: Any) -> str | None:
@@ -110,98 +110,172 @@ def _datetime_problem(value: Any) -> str | None:
     return parsed if isinstance(parsed, str) else None
 
 
-_date = Field(SCALAR, _date_problem)
-_datetime = Field(SCALAR, _datetime_problem)
+# --- The reference check: plain, exact, and the source of every error message ------------------
 
 
-def _reject(field: Field, value: Any, key: str) -> None:
-    problem = (
-        field.test(value) if field.kind == SCALAR else f"{field.expected}, got {_shown(value)}"
-    )
-    raise IntakeError(key, problem)
+def check_value(field: Field, value: Any, key: str) -> None:
+    """Raise IntakeError naming ``key`` (or the key inside it) unless ``value`` is valid.
 
-
-def _compile_checker(fields: dict[str, Field], section: str | None) -> Callable:
-    """Straight-line code checking one object's known keys: ``check(block, prefix, answers)``.
-
-    Generated from the schema (as dataclasses generates ``__init__``) because a loop over
-    field descriptions costs about twice as much per answer, and validation is most of a
-    screening's time. For a section (``section`` given) each present answer is also recorded
-    in ``answers`` under its dotted key; for a nested object the key is only formatted, from
-    ``prefix``, when there is an error to report.
+    ``value`` is not None: None means "not answered" and is always allowed. The type test
+    comes before any set lookup, since a list or an object cannot be looked up in a set.
     """
-    env: dict[str, Any] = {"_reject": _reject}
-    lines = ["def check(block, prefix, answers):", "    get = block.get"]
+    kind, arg = field.kind, field.arg
+    problem = None
+    if kind == ONE_OF:
+        if type(value) is not str or value not in arg:
+            problem = f"must be one of {field.choices}; got {_shown(value)}"
+    elif kind == TEXT:
+        if type(value) is not str:
+            problem = f"must be text, got {_shown(value)}"
+    elif kind == BOOLEAN:
+        if type(value) is not bool:
+            problem = f"must be true or false, got {_shown(value)}"
+    elif kind in (INTEGER, NUMBER):
+        low, high = arg
+        # type() rather than isinstance(): bool is an int subclass and true must not mean 1.
+        if kind == INTEGER and type(value) is not int:
+            problem = f"must be a whole number, got {_shown(value)}"
+        elif kind == NUMBER and type(value) is not int and type(value) is not float:
+            problem = f"must be a number, got {_shown(value)}"
+        # Written so that NaN (which compares false with everything) is out of range too.
+        elif not low <= value <= high:
+            problem = f"must be from {low} to {high}, got {_shown(value)}"
+    elif kind == DATE:
+        problem = _date_problem(value)
+    elif kind == DATETIME:
+        problem = _datetime_problem(value)
+    elif kind == SCORES:
+        if type(value) is not list or len(value) != arg:
+            problem = f"must be a list of {arg} answers (0-3 or null)"
+        else:
+            for i, item in enumerate(value):
+                if item is not None and (type(item) is not int or not 0 <= item <= 3):
+                    message = f"must be 0, 1, 2, 3 or null, got {_shown(item)}"
+                    raise IntakeError(f"{key}[{i}]", message)
+    elif kind == LIST:
+        if type(value) is not list:
+            problem = f"must be a list, got {_shown(value)}"
+        else:
+            for i, entry in enumerate(value):
+                # A null inside a list is not "not answered": the list itself is the answer.
+                if entry is None:
+                    raise IntakeError(f"{key}[{i}]", "must not be null")
+                check_value(arg, entry, f"{key}[{i}]")
+    elif kind == OBJECT:
+        if type(value) is not dict:
+            problem = f"must be an object, got {_shown(value)}"
+        else:
+            for name, inner in arg[0].items():
+                entry = value.get(name)
+                if entry is not None:
+                    check_value(inner, entry, f"{key}.{name}")
+    if problem is not None:
+        raise IntakeError(key, problem)
+
+
+# --- The fast check: generated straight-line code, exact for valid input ------------------------
+
+_ITEM_TYPES = frozenset((int, type(None)))
+_ITEM_VALUES = frozenset((0, 1, 2, 3, None))
+_TEXT_ONLY = frozenset((str,))
+
+
+def _key_in(key: str, index: int | None, name: str) -> str:
+    return f"{key}.{name}" if index is None else f"{key}[{index}].{name}"
+
+
+def _objects(entries: list, key: str, check: Callable) -> bool:
+    """Check a list of objects; False sends the list to check_value for its error."""
+    for index, entry in enumerate(entries):
+        if entry.__class__ is not dict:
+            return False
+        check(entry, key, index)
+    return True
+
+
+def _fast_test(field: Field, i: int, key: str) -> str:
+    """A Python expression over ``v{i}`` that is true exactly when it is a valid answer.
+
+    Written to do as little as possible for the usual answer: validation is most of a
+    screening's time. A list or object where a choice was expected makes ``in`` raise
+    TypeError, which parse_intake turns into check_value's exact message.
+    """
+    kind, arg, v = field.kind, field.arg, f"v{i}"
+    if kind == ONE_OF:
+        return f"{v} in A{i}"
+    if kind == TEXT:
+        return f"{v}.__class__ is str"
+    if kind == BOOLEAN:
+        return f"{v} is True or {v} is False"
+    if kind == INTEGER:
+        return f"{v}.__class__ is int and {arg[0]!r} <= {v} <= {arg[1]!r}"
+    if kind == NUMBER:
+        return (
+            f"({v}.__class__ is int or {v}.__class__ is float) and {arg[0]!r} <= {v} <= {arg[1]!r}"
+        )
+    if kind == DATE:
+        return f"{v}.__class__ is str and _date_problem({v}) is None"
+    if kind == DATETIME:
+        return f"{v}.__class__ is str and _datetime_problem({v}) is None"
+    if kind == SCORES:
+        return (
+            f"{v}.__class__ is list and len({v}) == {arg}"
+            f" and _ITEM_TYPES.issuperset(map(type, {v})) and _ITEM_VALUES.issuperset({v})"
+        )
+    if kind == OBJECT:
+        return f"{v}.__class__ is dict and not C{i}({v}, {key}, None)"
+    if kind == LIST and arg.kind == ONE_OF:
+        return f"{v}.__class__ is list and A{i}.issuperset({v})"
+    if kind == LIST and arg.kind == TEXT:
+        return f"{v}.__class__ is list and _TEXT_ONLY.issuperset(map(type, {v}))"
+    if kind == LIST and arg.kind == OBJECT:
+        return f"{v}.__class__ is list and _objects({v}, {key}, C{i})"
+    return "False"  # anything else always takes the exact path
+
+
+def _compile(fields: dict[str, Field], section: str | None) -> Callable:
+    """Generate ``check(block, key, index, answers=None)`` for one object's known keys.
+
+    Generated from the schema (as dataclasses generates ``__init__``): a loop over field
+    descriptions costs about twice as much per answer. For a section, each present answer is
+    recorded in ``answers`` under its dotted key; for a nested object, keys are only formatted
+    when there is an error to name. (Fetching all values with one ``map`` and recording them
+    with one ``update`` was measured too, and is slower.)
+    """
+    env: dict[str, Any] = {
+        "check_value": check_value,
+        "_key_in": _key_in,
+        "_objects": _objects,
+        "_date_problem": _date_problem,
+        "_datetime_problem": _datetime_problem,
+        "_ITEM_TYPES": _ITEM_TYPES,
+        "_ITEM_VALUES": _ITEM_VALUES,
+        "_TEXT_ONLY": _TEXT_ONLY,
+    }
+    lines = ["def check(block, key, index, answers=None):", "    get = block.get"]
     for i, (name, field) in enumerate(fields.items()):
         env[f"F{i}"] = field
-        env[f"T{i}"] = field.test
-        key = repr(f"{section}.{name}") if section else f"prefix + {'.' + name!r}"
-        lines += [f"    v = get({name!r})", "    if v is not None:"]
-        if field.kind == NESTED:
-            lines.append(f"        T{i}(v, {key})")
-        else:
-            # The type test comes first: a list or dict is unhashable and would break `in`.
-            bad = {
-                ONE_OF: f"type(v) is not str or v not in T{i}",
-                TEXT: "type(v) is not str",
-                BOOLEAN: "type(v) is not bool",
-                SCALAR: f"T{i}(v) is not None",
-            }[field.kind]
-            lines += [f"        if {bad}:", f"            _reject(F{i}, v, {key})"]
-        if section:
-            lines.append(f"        answers[{key}] = v")
+        if field.kind == ONE_OF:
+            env[f"A{i}"] = field.arg
+        elif field.kind == LIST and field.arg.kind == ONE_OF:
+            env[f"A{i}"] = field.arg.arg
+        elif field.kind == OBJECT:
+            env[f"C{i}"] = field.arg[1]
+        elif field.kind == LIST and field.arg.kind == OBJECT:
+            env[f"C{i}"] = field.arg.arg[1]
+        key = repr(f"{section}.{name}") if section else f"_key_in(key, index, {name!r})"
+        store = f"answers[{key}] = v{i}" if section else "pass"
+        lines += [
+            f"    v{i} = get({name!r})",
+            f"    if {_fast_test(field, i, key)}:",
+            f"        {store}",
+            f"    elif v{i} is not None:",
+            f"        check_value(F{i}, v{i}, {key})",  # raises, naming the key
+        ]
     source = "\n".join(lines)
-    # The source is built only from the constant SCHEMA above, never from input.
-    exec(compile(source, f"<intake checker: {section or 'object'}>", "exec"), env)  # noqa: S102
+    # The source is built only from the constant SCHEMA below, never from input.
+    exec(compile(source, f"<intake check: {section or 'object'}>", "exec"), env)  # noqa: S102
     return env["check"]
-
-
-def list_of(item: Field) -> Field:
-    kind, test = item.kind, item.test
-
-    def check(value: Any, key: str) -> None:
-        if type(value) is not list:
-            raise IntakeError(key, f"must be a list, got {_shown(value)}")
-        for i, entry in enumerate(value):
-            # A null inside a list is not "not answered": the list itself is the answer.
-            if entry is None:
-                raise IntakeError(f"{key}[{i}]", "must not be null")
-            if kind == NESTED:
-                test(entry, f"{key}[{i}]")
-            elif kind == ONE_OF:
-                if type(entry) is not str or entry not in test:
-                    _reject(item, entry, f"{key}[{i}]")
-            elif kind == TEXT:
-                if type(entry) is not str:
-                    _reject(item, entry, f"{key}[{i}]")
-            elif (type(entry) is not bool) if kind == BOOLEAN else (test(entry) is not None):
-                _reject(item, entry, f"{key}[{i}]")
-
-    return Field(NESTED, check)
-
-
-def obj(fields: dict[str, Field]) -> Field:
-    check_fields = _compile_checker(fields, None)
-
-    def check(value: Any, key: str) -> None:
-        if type(value) is not dict:
-            raise IntakeError(key, f"must be an object, got {_shown(value)}")
-        check_fields(value, key, None)
-
-    return Field(NESTED, check)
-
-
-def scores(count: int) -> Field:
-    """A questionnaire: exactly ``count`` items, each 0-3 or null while unanswered."""
-
-    def check(value: Any, key: str) -> None:
-        if type(value) is not list or len(value) != count:
-            raise IntakeError(key, f"must be a list of {count} answers (0-3 or null)")
-        for i, item in enumerate(value):
-            if item is not None and (type(item) is not int or not 0 <= item <= 3):
-                raise IntakeError(f"{key}[{i}]", f"must be 0, 1, 2, 3 or null, got {_shown(item)}")
-
-    return Field(NESTED, check)
 
 
 _ynu = one_of(*YES_NO_UNSURE)
@@ -354,7 +428,8 @@ SCHEMA: dict[str, dict[str, Field]] = {
 }
 
 _SECTIONS = tuple(
-    (section, _compile_checker(fields, section)) for section, fields in SCHEMA.items()
+    (section, _compile(fields, section), Field(OBJECT, (fields, None)))
+    for section, fields in SCHEMA.items()
 )
 
 
@@ -409,13 +484,19 @@ def parse_intake(data: Any, now: date | datetime | None = None) -> Intake:
         raise IntakeError("format", f'must be "{FORMAT}", got {_shown(fmt)}')
 
     answers: dict[str, Any] = {}
-    for section, check in _SECTIONS:
+    for section, check, field in _SECTIONS:
         block = data.get(section)
         if block is None:
             continue
         if type(block) is not dict:
             raise IntakeError(section, f"must be an object, got {_shown(block)}")
-        check(block, section, answers)
+        try:
+            check(block, section, None, answers)
+        except TypeError:
+            # An unhashable value (a list or an object) where a choice was expected: let the
+            # exact check find it and name its key.
+            check_value(field, block, section)
+            raise
 
     submitted_raw = data.get("submitted_at")
     submitted_at = None

@@ -44,12 +44,17 @@ def band(score: int | None, bands: tuple[tuple[int, str], ...]) -> str | None:
     return bands[-1][1]
 
 
+# Looked up by total: cheaper than walking the bands on every screening.
+_PHQ9_BY_TOTAL = tuple(band(total, PHQ9_BANDS) for total in range(28))
+_GAD7_BY_TOTAL = tuple(band(total, GAD7_BANDS) for total in range(22))
+
+
 def phq9_band(score: int | None) -> str | None:
-    return band(score, PHQ9_BANDS)
+    return None if score is None else _PHQ9_BY_TOTAL[score]
 
 
 def gad7_band(score: int | None) -> str | None:
-    return band(score, GAD7_BANDS)
+    return None if score is None else _GAD7_BY_TOTAL[score]
 
 
 def unanswered_items(items: list | None, key: str) -> Needed:
