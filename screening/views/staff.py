@@ -74,11 +74,13 @@ class QueueRow:
         return Decision.Kind(self.latest_decision).label if self.latest_decision else ""
 
 
-def _queue_row(submission, now):
-    screening = submission.screenings.all()[0] if submission.screenings.all() else None
-    result = (screening.result or {}) if screening else {}
-    # What needs a clinician's eye: everything but the informational flags.
-    flags = [f for f in result.get("flags") or [] if f.get("severity") != "info"]
+def _queue_row(submission, now, *, full):
+    flags = []
+    if full:
+        screenings = submission.screenings.all()
+        result = (screenings[0].result or {}) if screenings else {}
+        # What needs a clinician's eye: everything but the informational flags.
+        flags = [f for f in result.get("flags") or [] if f.get("severity") != "info"]
     waiting = submission.outcome == Outcome.URGENT and submission.acknowledged_at is None
     return QueueRow(submission, flags, submission.latest_decision_kind or "", waiting)
 
@@ -88,7 +90,9 @@ def _queue_row(submission, now):
 @role_required(CLINICIAN, COORDINATOR)
 def queue(request):
     """Submissions by urgency, oldest first within each outcome. The number of queries is fixed
-    (tests pin it): the counts, one page of rows and their latest screenings."""
+    (tests pin it): the counts, one page of rows and, for clinicians, their screenings.
+    Coordinators see who and which outcome, not the flags."""
+    full = has_role(request.user, CLINICIAN)
     form = QueueFilterForm(request.GET or None, user=request.user)
     base = Submission.objects.all()
     counts = form.outcome_counts(base)
@@ -102,10 +106,10 @@ def queue(request):
         .by_urgency()
         .select_related("assigned_to")
         .annotate(latest_decision_kind=Subquery(latest_decision))
-        .prefetch_related(
-            Prefetch("screenings", queryset=ScreeningResult.objects.order_by("-created_at", "-id"))
-        )
     )
+    if full:
+        newest_first = ScreeningResult.objects.order_by("-created_at", "-id")
+        rows = rows.prefetch_related(Prefetch("screenings", queryset=newest_first))
     paginator = CountedPaginator(rows, form.values["per_page"], count=total)
     page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
@@ -122,7 +126,8 @@ def queue(request):
             "selected_outcome": selected,
             "total": total,
             "page": page,
-            "rows": [_queue_row(s, now) for s in page.object_list],
+            "rows": [_queue_row(s, now, full=full) for s in page.object_list],
+            "full": full,
             "now": now,
             "query": params.urlencode(),
             "outcome_query": outcome_params.urlencode(),
@@ -217,6 +222,9 @@ def assign(request, reference):
         return _submission_page(request, submission, assign_form=form)
     previous = submission.assigned_to_id
     assignee = form.cleaned_data["assignee"]
+    if (assignee.pk if assignee else None) == previous:
+        messages.info(request, "Nothing changed: that is the current assignment.")
+        return redirect(reverse("staff:submission", args=[submission.reference]) + "#actions")
     with transaction.atomic():
         Assignment.assign(submission, to=assignee, by=request.user)
         audit.record(

@@ -10,21 +10,33 @@ NO_PASSWORD = {"password": None}
 
 
 @pytest.fixture
-def clinician(db):
+def roles(db):
+    """The role groups. Migrations create them, but a transactional test empties every table
+    when it ends, so the next transactional test may find them gone."""
+    from django.contrib.auth.models import Group
+
+    from clinic.roles import ROLES
+
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def clinician(roles):
     return StaffFactory(
         username="casey", first_name="Casey", last_name="Clinician", role="clinician", **NO_PASSWORD
     )
 
 
 @pytest.fixture
-def colleague(db):
+def colleague(roles):
     return StaffFactory(
         username="dana", first_name="Dana", last_name="Doctor", role="clinician", **NO_PASSWORD
     )
 
 
 @pytest.fixture
-def coordinator(db):
+def coordinator(roles):
     return StaffFactory(
         username="corey",
         first_name="Corey",
@@ -35,7 +47,7 @@ def coordinator(db):
 
 
 @pytest.fixture
-def administrator(db):
+def administrator(roles):
     return StaffFactory(
         username="avery", first_name="Avery", last_name="Admin", role="administrator", **NO_PASSWORD
     )

@@ -65,6 +65,16 @@ def test_assign_to_a_colleague_then_unassign_keeps_the_history(clinician, collea
     assert "Unassigned by Casey Clinician" in body
 
 
+def test_assigning_to_the_current_assignee_adds_no_history(clinician, review):
+    client = signed_in_client(clinician)
+    client.post(action_url("assign", review), {"assign_to_me": "1"})
+
+    response = client.post(action_url("assign", review), {"assign-assignee": clinician.pk})
+
+    assert "Nothing changed" in text(client.get(response["Location"]))
+    assert Assignment.objects.count() == 1
+
+
 def test_assigning_to_someone_who_cannot_review_is_refused(clinician, coordinator, review):
     response = signed_in_client(clinician).post(
         action_url("assign", review), {"assign-assignee": coordinator.pk}

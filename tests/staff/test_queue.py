@@ -205,11 +205,15 @@ def test_end_date_before_start_date_is_explained(clinician, mixed):
     assert "The end date is before the start date" in text(response)
 
 
-def test_coordinator_sees_the_queue(coordinator, mixed):
+def test_coordinator_sees_the_queue_without_the_clinical_flags(coordinator, mixed):
     response = signed_in_client(coordinator).get(QUEUE)
 
     assert response.status_code == 200
     assert len(references(response)) == 8
+    body = text(response)
+    assert "Urgent" in body and "Jordan" in body
+    assert "PHQ-9 item 9" not in body
+    assert "C-SSRS risk" not in body
 
 
 # --- A fixed number of queries ------------------------------------------------------------------
@@ -247,6 +251,18 @@ def test_queue_runs_a_fixed_number_of_queries(
         response = client.get(QUEUE, {"per_page": per_page, "status": "all"})
 
     assert len(response.context["rows"]) == min(count, per_page)
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_coordinators_queue_runs_a_fixed_number_of_queries(
+    coordinator, django_assert_num_queries, count
+):
+    _fill(count)
+    client = signed_in_client(coordinator)
+
+    # As a clinician's, without the screenings, which coordinators do not see.
+    with django_assert_num_queries(QUEUE_QUERIES - 1):
+        client.get(QUEUE, {"per_page": 50})
 
 
 def test_filtered_and_searched_queue_runs_the_same_number_of_queries(
