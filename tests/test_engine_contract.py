@@ -67,6 +67,15 @@ def test_example_evidence_quotes_the_answers():
     ]
 
 
+def test_result_dict_shares_nothing_with_the_intake():
+    intake = example_intake()
+    result = screen(intake).to_dict()
+
+    result["flags"][0]["evidence"][0]["answer"]["weeks"] = 99
+
+    assert intake["mental_health"]["antidepressant_trials"][0]["weeks"] == 10
+
+
 def test_result_shape_matches_the_intake_format_document():
     result = screen(example_intake()).to_dict()
 

@@ -25,9 +25,22 @@ class Evidence(NamedTuple):
     missing: bool = False
 
     def to_dict(self) -> dict[str, Any]:
+        # A copy of list and object answers (a trial, the PHQ-9 items): the result is often
+        # stored or edited for display, and must not share objects with the intake.
+        answer = self.answer
+        if type(answer) is dict or type(answer) is list:
+            answer = _copy_json(answer)
         if self.missing:
-            return {"key": self.key, "answer": self.answer, "missing": True}
-        return {"key": self.key, "answer": self.answer}
+            return {"key": self.key, "answer": answer, "missing": True}
+        return {"key": self.key, "answer": answer}
+
+
+def _copy_json(value: Any) -> Any:
+    if type(value) is dict:
+        return {key: _copy_json(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copy_json(item) for item in value]
+    return value
 
 
 class Flag(NamedTuple):
