@@ -99,7 +99,7 @@ class ConsultationRequestForm(forms.Form):
                 (slot.pk, f"{local_label(local, 'g:i A')} to {end}, {slot.get_mode_display()}")
             )
         self.fields["slot"].choices = [
-            ("", "None of these: I'll give days that suit me"),
+            ("", "None of these times"),
             *days.items(),
         ]
         for n in range(1, AppointmentRequest.MAX_WINDOWS + 1):
@@ -230,7 +230,9 @@ class SlotField(forms.ModelChoiceField):
 
 
 class SlotDetailsForm(forms.Form):
-    clinician = ClinicianField(queryset=clinicians(), label="Clinician")
+    clinician = ClinicianField(
+        queryset=clinicians(), label="Clinician", empty_label="Choose a clinician"
+    )
     mode = forms.ChoiceField(label="Visits", choices=Mode.choices, initial=Mode.EITHER)
     location = forms.CharField(
         label="Place for in-person visits",

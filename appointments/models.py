@@ -15,7 +15,7 @@ is never in two overlapping appointments":
   clinician are serialised, and the indexes catch anything that slips past the code.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -290,8 +290,6 @@ class AppointmentRequest(models.Model):
     @property
     def windows(self):
         """The preferred windows as the clinic reads them, e.g. "Tue 1 Dec: Morning (...)"."""
-        from datetime import date
-
         labels = []
         for window in self.preferred_windows or []:
             try:

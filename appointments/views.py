@@ -6,15 +6,22 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django_ratelimit.decorators import ratelimit
 
 from appointments import booking
 from appointments.forms import CallbackForm, ConsultationRequestForm
 from appointments.models import Appointment, Slot
 from screening.models import Draft, Outcome
 
+# A public form that stores a name and a phone: enough for a person who mistypes, not for a
+# script filling the call-back list.
+CALLBACKS_PER_HOUR = "10/h"
+LINK_POSTS_PER_HOUR = "30/h"
+
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=CALLBACKS_PER_HOUR, method="POST")
 def callback_request(request):
     form = CallbackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -57,6 +64,7 @@ def _current_request(submission):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=LINK_POSTS_PER_HOUR, method="POST")
 def request_for_intake(request, token):
     submission, problem = _submission_for(token)
     if problem:
@@ -98,6 +106,7 @@ def request_for_intake(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=LINK_POSTS_PER_HOUR, method="POST")
 def cancel_request(request, token):
     submission, problem = _submission_for(token)
     if problem:

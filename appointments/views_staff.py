@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from appointments import availability, booking, notifications
 from appointments.forms import (
@@ -459,6 +459,6 @@ def retry_email(request, pk):
     return redirect(_safe_next(request, reverse("appointments_staff:schedule")))
 
 
-@require_http_methods(["GET"])
+@require_GET
 def home(request):
     return redirect("appointments_staff:schedule")

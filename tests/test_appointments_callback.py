@@ -2,6 +2,7 @@
 to start the intake."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
@@ -10,6 +11,15 @@ from clinic import crypto
 from tests.factories import csrf_post
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    # Rate-limit counters live in the cache, which outlives a test.
+    cache.clear()
+    yield
+    cache.clear()
+
 
 URL = reverse("appointments:request")
 GOOD = {"name": "Robin Park", "phone": "(910) 555-0123", "best_time": "afternoon", "notes": ""}
@@ -83,3 +93,15 @@ def test_posting_without_the_csrf_token_is_refused(csrf_client):
 
     assert response.status_code == 403
     assert not AppointmentRequest.objects.exists()
+
+
+def test_a_flood_of_call_back_requests_is_slowed_down(client):
+    for n in range(10):
+        assert client.post(URL, {**GOOD, "name": f"Person {n}"}).status_code == 302
+
+    response = client.post(URL, GOOD)
+
+    assert response.status_code == 429
+    assert 'href="tel:988"' in response.content.decode()
+    assert AppointmentRequest.objects.count() == 10
+    assert client.get(URL).status_code == 200  # reading the page is never limited

@@ -118,6 +118,7 @@ def test_a_clinician_sees_only_their_own_schedule_read_only(client, dana, week):
     assert shown == [slots["dana_tue_14"].pk]
     body = response.content.decode()
     assert "Remove" not in body and "requests/" not in body
+    assert 'href="/staff/appointments/schedule/">My schedule</a>' in body
 
 
 def test_a_clinician_sees_who_they_are_meeting(client, casey, week):
