@@ -194,8 +194,18 @@ def step_url(token, slug):
     return f"/intake/r/{token}/{slug}/"
 
 
+def post(client, url, data=None):
+    """POST as a browser would: with a CSRF-enforcing client, the CSRF cookie goes back too."""
+    data = dict(data or {})
+    if client.handler.enforce_csrf_checks:
+        if "csrftoken" not in client.cookies:
+            client.get("/intake/")
+        data["csrfmiddlewaretoken"] = client.cookies["csrftoken"].value
+    return client.post(url, data)
+
+
 def start(client) -> str:
-    response = client.post("/intake/")
+    response = post(client, "/intake/")
     assert response.status_code == 302
     return token_of(response["Location"])
 
@@ -208,8 +218,40 @@ def fill(client, token, until=None, **step_changes):
         if slug == until:
             break
         changes = step_changes.get(slug.replace("-", "_"), {})
-        response = client.post(step_url(token, slug), step_data(slug, **changes))
+        response = post(client, step_url(token, slug), step_data(slug, **changes))
         assert response.status_code == 302, (slug, response.content.decode()[:3000])
         if "/support/" in response["Location"]:
-            client.post(f"/intake/r/{token}/support/")
+            post(client, f"/intake/r/{token}/support/")
     return response
+
+
+def draft_at(until, client, **step_changes):
+    """A draft whose steps before `until` are saved through the real views; returns
+    (draft, token)."""
+    from screening.models import Draft
+
+    token = start(client)
+    fill(client, token, until=until, **step_changes)
+    return Draft.objects.get(token_hash=_hash(token)), token
+
+
+def _hash(token):
+    from screening.models.intake import hash_token
+
+    return hash_token(token)
+
+
+def csrf_post(client, url, data):
+    """A POST the way a browser sends it: the page first, then its CSRF cookie back."""
+    client.get(url)
+    token = client.cookies["csrftoken"].value
+    return client.post(url, {**data, "csrfmiddlewaretoken": token})
+
+
+def page_text(response) -> str:
+    """The visible text of a response, whitespace collapsed (for wording checks)."""
+    import html
+
+    body = response.content.decode()
+    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())

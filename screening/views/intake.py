@@ -263,7 +263,8 @@ def email_link(request, token):
     }
     try:
         send_mail(
-            f"Your private link to continue with {settings.CLINIC_NAME}",
+            # A subject line can show on a lock screen: it names neither the clinic nor care.
+            "Your private link to continue your form",
             render_to_string("intake/email/resume_link.txt", context),
             None,
             [email],
