@@ -45,7 +45,10 @@ class AppendOnlyModel(models.Model):
 
 class AuditEventQuerySet(AppendOnlyQuerySet):
     def for_reference(self, reference):
-        return self.filter(target_reference__iexact=(reference or "").strip())
+        # Exact matches (as typed, or upper-case as submission references are stored) so the
+        # index on target_reference serves the filter; iexact would scan the whole trail.
+        typed = (reference or "").strip()
+        return self.filter(target_reference__in={typed, typed.upper()})
 
 
 class AuditEvent(AppendOnlyModel):
