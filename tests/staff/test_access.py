@@ -2,6 +2,7 @@
 a patient's private link."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
@@ -173,3 +174,34 @@ def test_staff_navigation_follows_the_role(coordinator, clinician, administrator
     admin_nav = nav(administrator)
     for link in ("/staff/thresholds/", "/staff/audit/", "/admin/", "/staff/appointments/"):
         assert f'href="{link}"' in admin_nav
+
+
+@pytest.mark.django_db
+def test_administrator_manages_staff_accounts_with_roles(administrator, coordinator):
+    client = signed_in_client(administrator)
+    clinician_group = Group.objects.get(name="clinician")
+
+    assert client.get("/admin/auth/user/add/").status_code == 200
+    response = client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "newdoc",
+            "first_name": "New",
+            "last_name": "Doctor",
+            "email": "newdoc@clinic.example",
+            "usable_password": "true",
+            "password1": "a-long-enough-passphrase-2026",
+            "password2": "a-long-enough-passphrase-2026",
+            "groups": [clinician_group.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    user = get_user_model().objects.get(username="newdoc")
+    assert list(user.groups.values_list("name", flat=True)) == ["clinician"]
+    assert user.is_staff  # staff status follows the role
+    page = client.get(f"/admin/auth/user/{coordinator.pk}/change/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'name="is_staff"' not in body
+    assert "Deactivate an account instead of deleting it" in body
