@@ -137,7 +137,11 @@ def cancel_by_patient(req):
         req.set_status(RequestStatus.CANCELLED_BY_PATIENT)
         req.save(update_fields=["status", "status_changed_at"])
         AppointmentEvent.objects.create(
-            request=req, appointment=booked, action=Action.CANCELLED_BY_PATIENT
+            request=req,
+            appointment=booked,
+            action=Action.CANCELLED_BY_PATIENT,
+            from_starts_at=booked.starts_at if booked else None,
+            from_clinician_id=booked.clinician_id if booked else None,
         )
     return req
 

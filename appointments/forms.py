@@ -84,19 +84,11 @@ class ConsultationRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.slots = {}
         days = {}
-        seen = set()
         for slot in slots:
-            # Several clinicians free at the same time look the same to the patient.
-            key = (slot.starts_at, slot.ends_at, slot.mode)
-            if key in seen:
-                continue
-            seen.add(key)
             self.slots[slot.pk] = slot
-            local = timezone.localtime(slot.starts_at)
-            day = local_label(slot.starts_at, "l j F")
-            end = local_label(slot.ends_at, "g:i A")
-            days.setdefault(day, []).append(
-                (slot.pk, f"{local_label(local, 'g:i A')} to {end}, {slot.get_mode_display()}")
+            start, end = local_label(slot.starts_at, "g:i A"), local_label(slot.ends_at, "g:i A")
+            days.setdefault(local_label(slot.starts_at, "l j F"), []).append(
+                (slot.pk, f"{start} to {end}, {slot.get_mode_display()}")
             )
         self.fields["slot"].choices = [
             ("", "None of these times"),

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Min, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -90,6 +90,12 @@ class SlotQuerySet(models.QuerySet):
             .filter(starts_at__gte=now + PICK_NOTICE, starts_at__lt=now + PICK_HORIZON)
             .exclude(picked_by__status=AppointmentRequest.Status.OPEN)
         )
+
+    def one_per_time(self):
+        """One slot (the first made) for each distinct time and mode: a patient picks a time,
+        not one of several clinicians free at that moment (a coordinator chooses who)."""
+        firsts = self.order_by().values("starts_at", "ends_at", "mode").annotate(first=Min("pk"))
+        return Slot.objects.filter(pk__in=firsts.values("first"))
 
 
 class Slot(models.Model):

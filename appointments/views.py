@@ -82,7 +82,8 @@ def request_for_intake(request, token):
         )
 
     form = ConsultationRequestForm(
-        request.POST or None, slots=Slot.objects.published().order_by("starts_at", "pk")
+        request.POST or None,
+        slots=Slot.objects.published().one_per_time().order_by("starts_at", "pk"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

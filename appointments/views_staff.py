@@ -5,7 +5,7 @@ then shows their own slots and appointments only, read-only: they see who they a
 while contact details, requests and booking stay with the coordinators.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -35,7 +35,8 @@ from appointments.models import (
 )
 from clinic.roles import CLINICIAN, COORDINATOR, has_role, role_required
 
-BOOKING_HORIZON = timedelta(weeks=12)
+OFFERED_SPAN = timedelta(weeks=3)
+OFFERED_MAX = 200
 REQUESTS_PER_PAGE = 50
 
 
@@ -173,17 +174,34 @@ def request_list(request):
     )
 
 
-def _bookable_slots(request):
-    slots = (
-        Slot.objects.bookable()
-        .filter(starts_at__lt=timezone.now() + BOOKING_HORIZON)
+def _offered_slots(request, *keep):
+    """The free slots a booking form lists: from the chosen day (today by default) for three
+    weeks, of the chosen clinician or everyone, at most OFFERED_MAX, plus the slots in `keep`
+    (the patient's pick, what was just chosen) while they are free. Listing every free slot of
+    every clinician made the page take seconds and the list unusable."""
+    free = Slot.objects.bookable()
+    listed = free.order_by("starts_at", "pk")
+    clinician = request.GET.get("clinician", "")
+    if clinician.isdigit():
+        listed = listed.filter(clinician_id=clinician)
+    try:
+        first = date.fromisoformat(request.GET.get("from", ""))
+    except ValueError:
+        first = timezone.localdate()
+    start = datetime.combine(first, datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    listed = listed.filter(starts_at__gte=start, starts_at__lt=start + OFFERED_SPAN)
+    ids = list(listed.values_list("pk", flat=True)[:OFFERED_MAX])
+    ids += [int(pk) for pk in keep if str(pk or "").isdigit()]
+    return (
+        free.filter(pk__in=ids)
         .select_related("clinician")
         .order_by("starts_at", "clinician__first_name", "pk")
     )
-    clinician = request.GET.get("clinician") or request.POST.get("clinician_filter")
-    if clinician and clinician.isdigit():
-        slots = slots.filter(clinician_id=clinician)
-    return slots
+
+
+def _any_free_slot():
+    """What a booking form accepts: any free slot (the rules recheck it under lock)."""
+    return Slot.objects.bookable().select_related("clinician")
 
 
 def _render_request(request, req, status=200, **forms):
@@ -191,10 +209,14 @@ def _render_request(request, req, status=200, **forms):
         req.appointments.select_related("clinician", "slot").order_by("-created_at", "-id")
     )
     booked = next((a for a in appointments if a.status == Appointment.Status.BOOKED), None)
-    slots = _bookable_slots(request)
+    chosen = [form["slot"].value() for form in forms.values() if "slot" in form.fields]
+    slots = _offered_slots(request, req.slot_id, *chosen)
+    for form in forms.values():
+        if "slot" in form.fields:
+            form.fields["slot"].queryset = slots
     if "book_form" not in forms and req.status == AppointmentRequest.Status.OPEN:
         initial = {"mode": req.mode if req.mode != "either" else "in_person"}
-        if req.slot_id and slots.filter(pk=req.slot_id).exists():
+        if req.slot_id and any(slot.pk == req.slot_id for slot in slots):
             initial["slot"] = req.slot_id
         forms["book_form"] = BookForm(slots=slots, initial=initial, prefix="book")
     if booked is not None:
@@ -220,6 +242,8 @@ def _render_request(request, req, status=200, **forms):
             ),
             "clinicians": clinicians(),
             "clinician_filter": request.GET.get("clinician") or "",
+            "from_filter": request.GET.get("from") or "",
+            "offered_days": OFFERED_SPAN.days,
             **forms,
         },
         status=status,
@@ -242,7 +266,7 @@ def request_detail(request, pk):
 @role_required(COORDINATOR)
 def book_request(request, pk):
     req = _get_request(pk)
-    form = BookForm(request.POST, slots=_bookable_slots(request), prefix="book")
+    form = BookForm(request.POST, slots=_any_free_slot(), prefix="book")
     if form.is_valid():
         try:
             appointment = booking.book(
@@ -284,7 +308,7 @@ def _get_appointment(pk):
 @role_required(COORDINATOR)
 def reschedule(request, pk):
     appointment = _get_appointment(pk)
-    form = BookForm(request.POST, slots=_bookable_slots(request), prefix="move")
+    form = BookForm(request.POST, slots=_any_free_slot(), prefix="move")
     if form.is_valid():
         try:
             appointment = booking.reschedule(

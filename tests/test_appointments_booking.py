@@ -310,6 +310,42 @@ def test_request_page_offers_the_picked_slot_first(client, coordinator, casey):
     assert picked.label in response.content.decode()
 
 
+def test_the_booking_form_lists_three_weeks_of_one_clinician_or_everyone(
+    client, coordinator, casey
+):
+    dana = StaffFactory(username="dana", first_name="Dana", last_name="Doctor", role="clinician")
+    soon = make_slot(casey, starts_in=timedelta(days=2))
+    dana_soon = make_slot(dana, starts_in=timedelta(days=2))
+    far = make_slot(casey, starts_in=timedelta(days=30))
+    picked_far = make_slot(dana, starts_in=timedelta(days=40))
+    req = make_appointment_request(slot=picked_far)
+    client.force_login(coordinator)
+
+    def listed(**query):
+        response = client.get(detail(req), query)
+        return set(response.context["book_form"].fields["slot"].queryset)
+
+    assert listed() == {soon, dana_soon, picked_far}
+    assert listed(clinician=casey.pk) == {soon, picked_far}
+    later = (timezone.localdate() + timedelta(days=25)).isoformat()
+    assert listed(**{"from": later}) == {far, picked_far}
+    assert listed(**{"from": "nonsense"}) == {soon, dana_soon, picked_far}
+
+
+def test_a_refused_booking_keeps_the_chosen_slot_selected(client, coordinator, casey):
+    far = make_slot(casey, starts_in=timedelta(days=50), mode="in_person")
+    req = make_appointment_request(mode="video")
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("appointments_staff:book", args=[req.pk]),
+        {"book-slot": far.pk, "book-mode": "video"},
+    )
+
+    assert "in person visits only" in " ".join(response.context["book_form"].errors["slot"])
+    assert f'<option value="{far.pk}" selected>' in response.content.decode()
+
+
 def test_booking_through_the_page_with_csrf(
     csrf_client, coordinator, casey, req, mailoutbox, django_capture_on_commit_callbacks
 ):

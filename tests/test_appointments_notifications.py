@@ -7,6 +7,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.test import override_settings
@@ -16,6 +17,7 @@ from icalendar import Calendar
 
 from appointments import booking, notifications
 from appointments.models import Appointment, Notification
+from clinic.roles import ROLES
 from tests.factories import (
     URGENT_CHANGES,
     StaffFactory,
@@ -152,10 +154,13 @@ def test_a_failed_send_keeps_the_booking_logs_without_the_address_and_schedules_
 
 @override_settings(EMAIL_BACKEND=BROKEN)
 @pytest.mark.django_db(transaction=True)
-def test_the_booking_page_says_the_email_will_be_retried(client, coordinator):
-    # A real commit, so the first attempt happens inside the request as in production.
+def test_the_booking_page_says_the_email_will_be_retried(client):
+    # A real commit, so the first attempt happens inside the request as in production. An
+    # earlier transactional test may have emptied the role groups: make sure they are there.
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
     req = make_appointment_request()
-    client.force_login(coordinator)
+    client.force_login(StaffFactory(role="coordinator"))
 
     response = client.post(
         reverse("appointments_staff:book", args=[req.pk]),

@@ -312,3 +312,16 @@ def test_cancel_page_without_a_request_goes_back(client, linked):
 
     assert response.status_code == 302
     assert response["Location"] == url(token)
+
+
+def test_clinicians_free_at_the_same_time_show_as_one_time(client, linked):
+    token, _ = linked
+    first = make_slot(starts_in=timedelta(days=3))
+    same_time = make_slot(starts_in=timedelta(days=3))
+    other_mode = make_slot(starts_in=timedelta(days=3), mode="video")
+
+    body = client.get(url(token)).content.decode()
+
+    assert f'value="{first.pk}"' in body
+    assert f'value="{same_time.pk}"' not in body
+    assert f'value="{other_mode.pk}"' in body
