@@ -99,9 +99,9 @@ def add_weekly_slots(
     with transaction.atomic():
         lock_clinicians(clinician.pk)
         taken = list(
-            Slot.objects.filter(clinician=clinician)
-            .between(times[0][0], times[-1][1])
-            .values_list("starts_at", "ends_at")
+            Slot.objects.overlapping(clinician, times[0][0], times[-1][1]).values_list(
+                "starts_at", "ends_at"
+            )
         )
         new = []
         for starts_at, ends_at in times:

@@ -81,8 +81,8 @@ def _meeting_mode(wanted, slot):
 def _check_mode(slot, mode):
     if not slot.allows(mode):
         raise BookingError(
-            f"That slot is for {slot.get_mode_display().lower()} visits only: choose another "
-            "slot or another way to meet.",
+            f"That slot is for {slot.kind_of_visit} visits only: choose another slot or another "
+            "way to meet.",
             field="slot",
         )
 

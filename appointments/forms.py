@@ -143,8 +143,8 @@ class ConsultationRequestForm(forms.Form):
         if slot and mode and not slot.allows(mode):
             self.add_error(
                 "slot",
-                f"That time is for {slot.get_mode_display().lower()} visits only: pick another "
-                "time, or change how you would like to meet.",
+                f"That time is for {slot.kind_of_visit} visits only: pick another time, or "
+                "change how you would like to meet.",
             )
         if not slot and not windows and not self.errors:
             if self.slots:

@@ -71,9 +71,6 @@ class SlotQuerySet(models.QuerySet):
     def overlapping(self, clinician, starts_at, ends_at):
         return self.filter(clinician=clinician, starts_at__lt=ends_at, ends_at__gt=starts_at)
 
-    def between(self, start, end):
-        return self.filter(starts_at__lt=end, ends_at__gt=start)
-
     def free(self):
         """Slots no active appointment holds (cancelled appointments free their slot)."""
         return self.exclude(appointments__status__in=Appointment.ACTIVE_STATUSES)
@@ -148,6 +145,11 @@ class Slot(models.Model):
             clash = Slot.objects.overlapping(self.clinician_id, self.starts_at, self.ends_at)
             if clash.exclude(pk=self.pk).exists():
                 raise ValidationError("This clinician already has a slot overlapping this time.")
+
+    @property
+    def kind_of_visit(self):
+        """For sentences such as "for video visits only": "in-person", "video" or "any"."""
+        return {Mode.IN_PERSON: "in-person", Mode.VIDEO: "video"}.get(self.mode, "any")
 
     def allows(self, mode):
         return self.mode == Mode.EITHER or mode == Mode.EITHER or self.mode == mode

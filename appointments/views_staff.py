@@ -76,7 +76,7 @@ def schedule(request):
     coordinator = has_role(request.user, COORDINATOR)
     today = timezone.localdate()
     try:
-        day = datetime.strptime(request.GET.get("date", ""), "%Y-%m-%d").date()
+        day = date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         day = today
     view = "day" if request.GET.get("view") == "day" else "week"
@@ -92,7 +92,7 @@ def schedule(request):
     else:
         chosen = request.user
     slots = (
-        Slot.objects.between(start, end)
+        Slot.objects.filter(starts_at__gte=start, starts_at__lt=end)
         .select_related("clinician")
         .prefetch_related(
             Prefetch(
@@ -107,12 +107,12 @@ def schedule(request):
     by_day = {first + timedelta(days=n): [] for n in range(length)}
     for slot in slots:
         slot.appointment = slot.held[0] if slot.held else None
-        by_day.setdefault(timezone.localtime(slot.starts_at).date(), []).append(slot)
+        by_day[timezone.localtime(slot.starts_at).date()].append(slot)
 
     step = timedelta(days=length)
 
-    def link(on, as_view=view):
-        query = {"view": as_view, "date": f"{on:%Y-%m-%d}"}
+    def link(on):
+        query = {"view": view, "date": f"{on:%Y-%m-%d}"}
         if coordinator and chosen is not None:
             query["clinician"] = chosen.pk
         return "?" + urlencode(query)
@@ -130,8 +130,6 @@ def schedule(request):
             "previous_link": link(first - step),
             "next_link": link(first + step),
             "today_link": link(today),
-            "day_link": link(day, "day"),
-            "week_link": link(day, "week"),
             "clinicians": staff,
             "chosen": chosen,
             "failed_emails": _failed_emails() if coordinator else [],

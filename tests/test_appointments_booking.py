@@ -151,7 +151,7 @@ def test_a_video_request_cannot_go_into_an_in_person_slot(casey, coordinator):
     req = make_appointment_request(mode="video")
     slot = make_slot(casey, mode="in_person")
 
-    with pytest.raises(booking.BookingError, match="in person visits only"):
+    with pytest.raises(booking.BookingError, match="in-person visits only"):
         booking.book(req, slot, by=coordinator)
 
 
@@ -342,7 +342,7 @@ def test_a_refused_booking_keeps_the_chosen_slot_selected(client, coordinator, c
         {"book-slot": far.pk, "book-mode": "video"},
     )
 
-    assert "in person visits only" in " ".join(response.context["book_form"].errors["slot"])
+    assert "in-person visits only" in " ".join(response.context["book_form"].errors["slot"])
     assert f'<option value="{far.pk}" selected>' in response.content.decode()
 
 
@@ -399,7 +399,7 @@ def test_a_rule_refusal_is_shown_on_the_form(client, coordinator, casey):
         {"book-slot": slot.pk, "book-mode": "video"},
     )
 
-    assert "in person visits only" in " ".join(response.context["book_form"].errors["slot"])
+    assert "in-person visits only" in " ".join(response.context["book_form"].errors["slot"])
     assert not Appointment.objects.exists()
 
 

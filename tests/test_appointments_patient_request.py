@@ -191,7 +191,7 @@ def test_a_slot_for_another_mode_is_refused_with_a_reason(client, linked):
     )
 
     assert response.status_code == 200
-    assert "in person visits only" in " ".join(response.context["form"].errors["slot"])
+    assert "in-person visits only" in " ".join(response.context["form"].errors["slot"])
     assert not AppointmentRequest.objects.exists()
 
 
