@@ -30,6 +30,8 @@ NOT_MONITORED = (
     "use one of the numbers on this page."
 )
 
+CHAT_URL = "https://988lifeline.org/chat/"
+
 LIFELINE = CrisisResource(
     slug="988",
     name="988 Suicide & Crisis Lifeline",
@@ -37,7 +39,7 @@ LIFELINE = CrisisResource(
     contacts=(
         Contact("Call 988", "tel:988"),
         Contact("Text 988", "sms:988"),
-        Contact("Chat at 988lifeline.org", "https://988lifeline.org/chat/"),
+        Contact("Chat at 988lifeline.org", CHAT_URL),
     ),
 )
 SPANISH = CrisisResource(
