@@ -1,9 +1,10 @@
 """Validation of one ``clinic-intake/1`` dict (see shared/intake-format.md).
 
-The parse is table-driven and does not copy the input: the flat ``answers`` mapping points at
-the caller's own values, so evidence can quote exactly what was submitted. Unknown keys are
-ignored; an absent or ``null`` key means "not answered"; a known key with a wrong type or an
-implausible value raises :class:`IntakeError` naming the dotted key.
+The format is declared once, as data (SCHEMA below); the checks are generated from it, and a
+plain reference check (check_value) words every error. The input is not copied: the flat
+``answers`` mapping points at the caller's own values, so evidence can quote exactly what was
+submitted. Unknown keys are ignored; an absent or ``null`` key means "not answered"; a known
+key with a wrong type or an implausible value raises :class:`IntakeError` naming the dotted key.
 """
 
 from __future__ import annotations
@@ -517,9 +518,8 @@ def parse_intake(data: Any, now: date | datetime | None = None) -> Intake:
     if dob_raw is not None:
         born = date.fromisoformat(dob_raw)
         if born > day:
-            raise IntakeError(
-                "about.date_of_birth", f"is after the day of submission ({day.isoformat()})"
-            )
+            message = f"is after {day.isoformat()}, the day the intake was submitted or screened"
+            raise IntakeError("about.date_of_birth", message)
         age = age_on(born, day)
 
     return Intake(data, answers, submitted_at, born, day, age)
