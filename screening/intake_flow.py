@@ -19,7 +19,6 @@ from django.utils import timezone
 from screening import intake_steps as steps
 from screening.intake_forms import MAX_ROWS, questionnaire_shows_risk
 from screening.models import Draft, Submission
-from screening.models.intake import hash_token
 
 log = logging.getLogger(__name__)
 
@@ -30,27 +29,23 @@ SUPPORT = "support"
 
 
 def find_draft(token: str, *, lock: bool = False):
-    """The live draft a private link opens (with its submission, if any), or None.
+    """The live draft a private link opens, or None (expired and unknown links look alike).
 
     With `lock`, the row stays locked until the caller's transaction ends, so two tabs saving
     at once cannot overwrite each other's answers.
     """
-    if not token or len(token) > 100:
-        return None
-    drafts = Draft.objects.live().select_related("submission")
-    if lock:
-        # "of" keeps the lock on the draft: PostgreSQL refuses to lock the nullable side of
-        # the outer join that brings the submission along.
-        drafts = drafts.select_for_update(of=("self",))
-    return drafts.filter(token_hash=hash_token(token)).first()
+    return Draft.objects.open(token, lock=lock)
+
+
+def is_sent(draft) -> bool:
+    return draft.submitted_at is not None
 
 
 def submission_of(draft):
-    """The draft's submission or None, without a query when it was selected with the draft."""
-    try:
-        return draft.submission
-    except Submission.DoesNotExist:
+    """The draft's submission, or None while it is in progress."""
+    if not is_sent(draft):
         return None
+    return Submission.objects.filter(draft=draft).first()
 
 
 # --- A step's forms -----------------------------------------------------------------------------
@@ -250,33 +245,39 @@ def showing_link_first_time(draft, step: steps.Step) -> bool:
 # --- Saving -------------------------------------------------------------------------------------
 
 
-def extend_life(draft, now):
+def link_expiry(now):
     # The link lasts DRAFT_TTL_DAYS from the last time the person saved something.
-    draft.expires_at = now + timedelta(days=settings.DRAFT_TTL_DAYS)
+    return now + timedelta(days=settings.DRAFT_TTL_DAYS)
 
 
-def record_step(draft, step: steps.Step, saved: dict, now=None) -> str:
-    """Store one step's answers on a draft the caller has locked; return where to go next."""
+def record_step(draft, step: steps.Step, saved: dict, now=None) -> str | None:
+    """Store one step's answers; return where to go next, or None when the draft was written by
+    someone else (another tab) since it was read: the caller reads it again and retries, so
+    neither tab's answers are lost.
+
+    Compare-and-set rather than a row lock: a lock needs a transaction, and its two extra round
+    trips to the database were the largest part of a step's cost (bench/bench_intake.py).
+    """
     now = now or timezone.now()
-    draft.answers = {**(draft.answers or {}), step.slug: saved}
+    read_at = draft.updated_at
+    answers = {**(draft.answers or {}), step.slug: saved}
     done = set(draft.completed_steps or []) | {step.slug}
-    draft.completed_steps = [slug for slug in steps.SLUGS if slug in done]
+    risk_pending = draft.risk_pending
     if step is steps.QUESTIONNAIRES:
-        draft.risk_pending = questionnaire_shows_risk(saved)
+        risk_pending = questionnaire_shows_risk(saved)
     following = steps.next_step(step)
-    draft.current_step = following.slug
-    extend_life(draft, now)
-    draft.save(
-        update_fields=[
-            "answers",
-            "completed_steps",
-            "current_step",
-            "risk_pending",
-            "expires_at",
-            "updated_at",
-        ]
+    written = draft.update_columns(
+        unless_changed_since=read_at,
+        answers=answers,
+        completed_steps=[slug for slug in steps.SLUGS if slug in done],
+        current_step=following.slug,
+        risk_pending=risk_pending,
+        expires_at=link_expiry(now),
+        updated_at=now,
     )
-    if draft.risk_pending and step is steps.QUESTIONNAIRES:
+    if not written:
+        return None
+    if risk_pending and step is steps.QUESTIONNAIRES:
         return SUPPORT
     return following.slug
 
@@ -325,7 +326,7 @@ def submit(draft_pk: int, consent: dict, now=None) -> SubmitResult:
 
         signed = {**consent, "signed_at": timezone.localtime(now).isoformat()}
         draft.answers = {**(draft.answers or {}), steps.REVIEW.slug: signed}
-        extend_life(draft, now)
+        draft.expires_at = link_expiry(now)
         stale = steps_needing_attention(draft)
         if stale or draft.risk_pending:
             draft.save(update_fields=["answers", "expires_at", "updated_at"])
@@ -354,11 +355,13 @@ def submit(draft_pk: int, consent: dict, now=None) -> SubmitResult:
         draft.answers = {}
         draft.completed_steps = list(steps.SLUGS)
         draft.current_step = steps.REVIEW.slug
+        draft.submitted_at = now
         draft.save(
             update_fields=[
                 "answers",
                 "completed_steps",
                 "current_step",
+                "submitted_at",
                 "expires_at",
                 "updated_at",
             ]

@@ -18,6 +18,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape, format_html
 
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]
@@ -49,6 +50,37 @@ OLDEST_AGE = 120
 # --- Field helpers ------------------------------------------------------------------------------
 
 
+class SharedChoices:
+    """Every form instance deep-copies its fields, choices included; the intake's choices are
+    fixed at import and never changed per request, so the copies share them. (On the larger
+    steps the copying was the costliest part of handling a POST.)"""
+
+    def __deepcopy__(self, memo):
+        # Plain __dict__ copies: copy.copy() takes the slow generic path for these objects.
+        result = object.__new__(type(self))
+        result.__dict__ = self.__dict__.copy()
+        memo[id(self)] = result
+        widget = object.__new__(type(self.widget))
+        widget.__dict__ = self.widget.__dict__.copy()
+        widget.attrs = self.widget.attrs.copy()
+        result.widget = widget
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
+class ChoiceField(SharedChoices, forms.ChoiceField):
+    pass
+
+
+class TypedChoiceField(SharedChoices, forms.TypedChoiceField):
+    pass
+
+
+class MultipleChoiceField(SharedChoices, forms.MultipleChoiceField):
+    pass
+
+
 def text(label, max_length=200, required=True, message=None, **kwargs):
     return forms.CharField(
         label=label,
@@ -63,7 +95,7 @@ def text(label, max_length=200, required=True, message=None, **kwargs):
 
 
 def choice(label, choices, required=True, message="Choose an answer", widget=None, **kwargs):
-    return forms.ChoiceField(
+    return ChoiceField(
         label=label,
         choices=choices,
         required=required,
@@ -255,21 +287,35 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, context=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         self.context = context or {}
+        self.label_optional_questions()
         super().__init__(*args, **kwargs)
         self.adapt()
-        conditionally_required = {name for r in self.active_reveals() for name in r.required}
-        for name, field in self.fields.items():
+
+    @classmethod
+    def label_optional_questions(cls):
+        """Add "(optional)" to the labels of questions one may skip, once per form class (a
+        step is posted far more often than its class changes)."""
+        if cls.__dict__.get("_optional_labelled"):
+            return
+        conditionally_required = {name for r in cls.reveals for name in r.required}
+        for name, field in cls.base_fields.items():
             if (
                 not field.required
                 and name not in conditionally_required
-                and name not in self.not_optional
+                and name not in cls.not_optional
                 and not isinstance(field, forms.BooleanField)
             ):
                 field.label = format_html("{} (optional)", field.label)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*self.layout())
+        cls._optional_labelled = True
+
+    @cached_property
+    def helper(self):
+        # Only a page that is shown needs a layout; a valid POST just saves and redirects.
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(*self.layout())
+        return helper
 
     # Subclasses: remove fields that don't apply given other steps' answers (self.context).
     def adapt(self):
@@ -409,7 +455,7 @@ class AboutForm(IntakeForm):
         message="Choose your state",
         widget=forms.Select(attrs={"autocomplete": "address-level1"}),
     )
-    contact_channels = forms.MultipleChoiceField(
+    contact_channels = MultipleChoiceField(
         label="How may we contact you? Choose all that are fine with you.",
         choices=CONTACT_CHANNELS,
         widget=forms.CheckboxSelectMultiple,
@@ -598,7 +644,7 @@ TREATMENT_OUTCOMES = [
 
 
 class MentalHealthForm(IntakeForm):
-    diagnoses = forms.MultipleChoiceField(
+    diagnoses = MultipleChoiceField(
         label="Which of these have you been told you have? Choose all that apply.",
         choices=DIAGNOSES,
         required=False,
@@ -778,7 +824,6 @@ class RowFormSet(forms.BaseFormSet):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = f"Remove this {self.noun}"
-            form.helper.layout = Layout(*form.layout())
 
     def rows(self) -> list[dict]:
         return [
@@ -869,7 +914,7 @@ CSSRS_ITEMS = {
 
 
 def _item(label, number, instrument):
-    return forms.TypedChoiceField(
+    return TypedChoiceField(
         label=f"{number}. {label}",
         choices=FREQUENCY,
         coerce=int,

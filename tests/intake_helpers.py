@@ -5,7 +5,19 @@ import copy
 import re
 from datetime import timedelta
 
+import pytest
+from django.core.cache import cache
 from django.utils import timezone
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate-limit counters live in the cache, which outlives a test. Autouse in every module
+    that imports it."""
+    cache.clear()
+    yield
+    cache.clear()
+
 
 ROWS = {"INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "30"}
 

@@ -5,7 +5,14 @@ import pytest
 
 from screening.intake_export import draft_to_intake
 from screening.models import Draft, Submission
-from tests.intake_helpers import draft_at, fill, page_text, step_data, step_url
+from tests.intake_helpers import (
+    draft_at,
+    fill,
+    fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
+    page_text,
+    step_data,
+    step_url,
+)
 
 pytestmark = pytest.mark.django_db
 

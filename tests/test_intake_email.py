@@ -5,7 +5,13 @@ from django.conf import settings
 from django.core import mail
 
 from screening.models import Draft
-from tests.intake_helpers import csrf_post, draft_at, page_text, start
+from tests.intake_helpers import (
+    csrf_post,
+    draft_at,
+    fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
+    page_text,
+    start,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,13 @@ from screening.engine import parse_intake, screen
 from screening.intake_export import answers_to_intake, draft_to_intake
 from screening.models import Draft, Submission
 from tests.factories import EXAMPLE_INTAKE
-from tests.intake_helpers import STEP_ORDER, draft_at, fill, start
+from tests.intake_helpers import (
+    STEP_ORDER,
+    draft_at,
+    fill,
+    fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
+    start,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screening.models import Draft
-from tests.intake_helpers import STEP_ORDER, draft_at, step_data, step_url
+from tests.intake_helpers import (
+    STEP_ORDER,
+    draft_at,
+    fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
+    step_data,
+    step_url,
+)
 
 pytestmark = pytest.mark.django_db
 

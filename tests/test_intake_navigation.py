@@ -9,7 +9,14 @@ from django.test import Client
 from django.utils import timezone
 
 from screening.models import Draft
-from tests.intake_helpers import draft_at, page_text, start, step_data, step_url
+from tests.intake_helpers import (
+    draft_at,
+    fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
+    page_text,
+    start,
+    step_data,
+    step_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +181,29 @@ def test_a_step_page_and_a_saved_step_cost_a_fixed_number_of_queries(
 
     with django_assert_num_queries(1):
         client.get(step_url(token, "medical"))
-    # Savepoint, the locked draft, the update, release.
-    with django_assert_num_queries(4):
+    # The draft, then one compare-and-set update: no lock, no transaction.
+    with django_assert_num_queries(2):
         client.post(step_url(token, "medical"), step_data("medical"))
+
+
+def test_a_save_from_a_stale_copy_never_overwrites_another_tabs_save(client):
+    from screening import intake_flow as flow
+    from screening import intake_steps as steps
+
+    draft, token = draft_at("questionnaires", client)
+    stale = flow.find_draft(token)
+    # Meanwhile another tab changes the care team.
+    client.post(step_url(token, "care-team"), step_data("care-team", therapist="Robin Ortiz, LCSW"))
+
+    written = flow.record_step(stale, steps.BY_SLUG["about"], {"legal_name": "Stale copy"})
+
+    assert written is None
+    answers = Draft.objects.get().answers
+    assert answers["care-team"]["therapist"] == "Robin Ortiz, LCSW"
+    assert answers["about"]["legal_name"] == "Jordan A. Rivera"
+    # Read again, the same save goes through and keeps the other tab's answers.
+    fresh = flow.find_draft(token)
+    assert flow.record_step(fresh, steps.BY_SLUG["about"], {"legal_name": "New"}) is not None
+    answers = Draft.objects.get().answers
+    assert answers["care-team"]["therapist"] == "Robin Ortiz, LCSW"
+    assert answers["about"]["legal_name"] == "New"

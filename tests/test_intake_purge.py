@@ -7,7 +7,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from screening.models import Draft, Submission
-from tests.intake_helpers import draft_at, fill
+from tests.intake_helpers import (
+    draft_at,
+    fill,
+    fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
+)
 
 pytestmark = pytest.mark.django_db
 

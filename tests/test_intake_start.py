@@ -7,7 +7,11 @@ from django.contrib.sessions.models import Session
 
 from screening.models import Draft
 from screening.models.intake import hash_token
-from tests.intake_helpers import page_text, token_of
+from tests.intake_helpers import (
+    fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
+    page_text,
+    token_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +61,17 @@ def test_each_start_gets_its_own_unguessable_link(client):
     assert first != second
     assert len(first) >= 43  # 256 bits
     assert Draft.objects.count() == 2
+
+
+def test_a_script_starting_intakes_from_one_address_is_slowed_down_calmly(client):
+    from screening.views.intake import STARTS_PER_HOUR
+
+    allowed = int(STARTS_PER_HOUR.split("/")[0])
+    for _ in range(allowed):
+        assert client.post("/intake/").status_code == 302
+
+    response = client.post("/intake/")
+
+    assert response.status_code == 429
+    assert Draft.objects.count() == allowed
+    assert 'href="tel:988"' in response.content.decode()

@@ -4,7 +4,15 @@ form goes on, and the submission is marked urgent."""
 import pytest
 
 from screening.models import Draft, Submission
-from tests.intake_helpers import csrf_post, draft_at, fill, page_text, step_data, step_url
+from tests.intake_helpers import (
+    csrf_post,
+    draft_at,
+    fill,
+    fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
+    page_text,
+    step_data,
+    step_url,
+)
 
 pytestmark = pytest.mark.django_db
 

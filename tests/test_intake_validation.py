@@ -9,7 +9,15 @@ import pytest
 from django.utils import timezone
 
 from screening.models import Draft
-from tests.intake_helpers import csrf_post, draft_at, page_text, rows, step_data, step_url
+from tests.intake_helpers import (
+    csrf_post,
+    draft_at,
+    fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
+    page_text,
+    rows,
+    step_data,
+    step_url,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from screening import intake_flow as flow
 from screening import intake_steps as steps
@@ -26,6 +27,11 @@ from screening.intake_summary import summarize
 from screening.models import Draft
 
 log = logging.getLogger(__name__)
+
+# Starting an intake creates a row and emailing a link sends mail: enough for a household or a
+# clinic's waiting room sharing an address, not for a script.
+STARTS_PER_HOUR = "30/h"
+EMAILS_PER_HOUR = "20/h"
 
 
 def private_link(token: str) -> str:
@@ -50,6 +56,7 @@ def go(token: str, target: str):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=STARTS_PER_HOUR, method="POST")
 def start(request):
     """The welcome page; its button creates a draft and opens the first step."""
     if request.method == "POST":
@@ -64,7 +71,7 @@ def resume(request, token):
     draft = flow.find_draft(token)
     if draft is None:
         return link_invalid(request)
-    if flow.submission_of(draft):
+    if flow.is_sent(draft):
         return redirect("intake:status", token=token)
     return go(token, flow.resume_target(draft))
 
@@ -111,7 +118,7 @@ def step(request, token, slug):
     draft = flow.find_draft(token)
     if draft is None:
         return link_invalid(request)
-    if flow.submission_of(draft):
+    if flow.is_sent(draft):
         return redirect("intake:status", token=token)
     if target := flow.detour(draft, step):
         return go(token, target)
@@ -121,13 +128,18 @@ def step(request, token, slug):
     )
 
 
+# A save loses a race only to another save of the same intake in the same instant (two tabs);
+# reading again and retrying settles it.
+SAVE_ATTEMPTS = 3
+
+
 def save_step(request, token, step):
     action = request.POST.get("action", "continue")
-    with transaction.atomic():
-        draft = flow.find_draft(token, lock=True)
+    for _attempt in range(SAVE_ATTEMPTS):
+        draft = flow.find_draft(token)
         if draft is None:
             return link_invalid(request)
-        if flow.submission_of(draft):
+        if flow.is_sent(draft):
             return redirect("intake:status", token=token)
         if target := flow.detour(draft, step):
             return go(token, target)
@@ -148,6 +160,15 @@ def save_step(request, token, step):
             )
             return render(request, "intake/step.html", context)
         target = flow.record_step(draft, step, step_forms.to_answers())
+        if target is not None:
+            break
+    else:
+        messages.warning(
+            request, "This page could not be saved just now. Please press “Save” once more."
+        )
+        return render(
+            request, "intake/step.html", step_context(request, token, draft, step, step_forms)
+        )
     if action == "later":
         return redirect("intake:saved", token=token)
     return go(token, target)
@@ -157,7 +178,7 @@ def review(request, token):
     draft = flow.find_draft(token)
     if draft is None:
         return link_invalid(request)
-    if flow.submission_of(draft):
+    if flow.is_sent(draft):
         return redirect("intake:status", token=token)
     if target := flow.detour(draft, steps.REVIEW):
         return go(token, target)
@@ -198,7 +219,7 @@ def support(request, token):
     if request.method == "POST":
         with transaction.atomic():
             draft = flow.find_draft(token, lock=True)
-            if flow.submission_of(draft):
+            if flow.is_sent(draft):
                 return redirect("intake:status", token=token)
             target = flow.acknowledge_support(draft)
         return go(token, target)
@@ -216,7 +237,7 @@ def saved(request, token):
     draft = flow.find_draft(token)
     if draft is None:
         return link_invalid(request)
-    if flow.submission_of(draft):
+    if flow.is_sent(draft):
         return redirect("intake:status", token=token)
     about = (draft.answers or {}).get("about") or {}
     return render(
@@ -233,6 +254,7 @@ def saved(request, token):
 
 @never_cache
 @require_POST
+@ratelimit(key="ip", rate=EMAILS_PER_HOUR, method="POST")
 def email_link(request, token):
     with transaction.atomic():
         draft = flow.find_draft(token, lock=True)

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from screening.models import Draft, Submission
 from tests.a11y import assert_accessible
+from tests.intake_helpers import fresh_rate_limits  # noqa: F401 (autouse fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
