@@ -101,7 +101,7 @@ def blobs():
         out[outcome] = {
             "intake": crypto.encrypt(json.dumps(doc, separators=(",", ":"))),
             "result": crypto.encrypt(json.dumps(result, separators=(",", ":"))),
-            "risk": result["scores"].get("cssrs_risk") or "none",
+            "risk": result["scores"].get("cssrs_risk") or "unknown",
             "ruleset": result["ruleset_version"],
         }
     return out

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from screening.models import ClinicThresholds, ScreeningResult, Submission
-from tests.factories import URGENT_CHANGES, intake_document, make_submission
+from tests.factories import REVIEW_CHANGES, URGENT_CHANGES, intake_document, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,13 @@ def test_worker_processes_are_refused_on_sqlite():
         pytest.skip("only SQLite refuses worker processes")
     with pytest.raises(CommandError, match="needs PostgreSQL"):
         call_command("rescreen", "--jobs", "2")
+
+
+def test_an_unanswered_cssrs_sorts_above_a_screener_answered_no():
+    # Both need review; the one answered "no" throughout was submitted first.
+    answered_no = make_submission(intake_document(**REVIEW_CHANGES))
+    unanswered = make_submission(intake_document(questionnaires={"cssrs": None}))
+
+    assert (answered_no.outcome, unanswered.outcome) == ("needs_review", "needs_review")
+    assert (answered_no.cssrs_risk, unanswered.cssrs_risk) == ("none", "unknown")
+    assert list(Submission.objects.by_urgency()) == [unanswered, answered_no]

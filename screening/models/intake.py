@@ -34,7 +34,8 @@ OUTCOME_RANK = {
     Outcome.NEEDS_REVIEW: 2,
     Outcome.ELIGIBLE: 3,
 }
-RISK_RANK = {"high": 0, "moderate": 1, "low": 2, "none": 3}
+# An unanswered C-SSRS is not reassurance: it sorts above a screener answered "no" throughout.
+RISK_RANK = {"high": 0, "moderate": 1, "low": 2, "unknown": 3, "none": 4}
 
 
 def hash_token(token: str) -> str:
@@ -278,8 +279,8 @@ class Submission(models.Model):
     def apply_screening(self, result_dict):
         self.outcome = result_dict["outcome"]
         self.outcome_rank = OUTCOME_RANK[self.outcome]
-        self.cssrs_risk = result_dict.get("scores", {}).get("cssrs_risk") or "none"
-        self.risk_rank = RISK_RANK.get(self.cssrs_risk, RISK_RANK["none"])
+        self.cssrs_risk = result_dict.get("scores", {}).get("cssrs_risk") or "unknown"
+        self.risk_rank = RISK_RANK.get(self.cssrs_risk, RISK_RANK["unknown"])
 
     @property
     def display_name(self):

@@ -87,7 +87,7 @@ def rescreen_batch(batch, thresholds, dry_run, transitions, counts, problems):
             )
         )
         if result["outcome"] != submission.outcome or (
-            result["scores"].get("cssrs_risk") != submission.cssrs_risk
+            (result["scores"].get("cssrs_risk") or "unknown") != submission.cssrs_risk
         ):
             submission.apply_screening(result)
             changed.append(submission)
