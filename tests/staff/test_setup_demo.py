@@ -38,3 +38,26 @@ def test_setup_demo_creates_every_outcome_once(capsys):
     assert Submission.objects.filter(outcome="urgent", acknowledged_at__isnull=True).exists()
     assert Submission.objects.filter(review_status="decided").exists()
     assert "Demo submissions: 0 created" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_setup_demo_publishes_a_schedule_with_requests_to_book(capsys):
+    from appointments.models import Appointment, AppointmentRequest, Slot
+
+    call_command("setup_demo", no_migrate=True)
+    counts = (Slot.objects.count(), AppointmentRequest.objects.count(), Appointment.objects.count())
+    call_command("setup_demo", no_migrate=True)
+
+    slots, requests, appointments = counts
+    assert slots >= 40  # three weeks of weekday mornings, minus any already past
+    assert set(Slot.objects.values_list("clinician__username", flat=True)) == {"clinician"}
+    assert requests == 4  # three from intakes, one call-back
+    assert AppointmentRequest.objects.filter(submission__isnull=True).count() == 1
+    assert appointments == 1
+    assert counts == (
+        Slot.objects.count(),
+        AppointmentRequest.objects.count(),
+        Appointment.objects.count(),
+    )
+    assert "Demo schedule: 0 slots created" in capsys.readouterr().out

@@ -34,6 +34,12 @@ class Command(BaseCommand):
         clinician = get_user_model().objects.get(username="clinician")
         created = create_demo_submissions(clinician=clinician)
         self.stdout.write(f"Demo submissions: {created} created (a dozen of every outcome).")
+        from clinic.demo import create_demo_schedule
+
+        slots = create_demo_schedule(
+            clinician=clinician, coordinator=get_user_model().objects.get(username="coordinator")
+        )
+        self.stdout.write(f"Demo schedule: {slots} slots created, with requests to book.")
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Staff accounts (role: user / password):")
         )
