@@ -14,6 +14,7 @@ from tests.intake_helpers import (
     fill,
     fresh_rate_limits,  # noqa: E402,F401 (autouse fixture)
     page_text,
+    start,
     step_data,
     step_url,
 )
@@ -198,3 +199,12 @@ def test_a_draft_that_the_engine_would_refuse_is_sent_back_not_lost(client, monk
     assert response["Location"] == step_url(token, "medical")
     assert not Submission.objects.exists()
     assert Draft.objects.get().answers["medical"]
+
+
+def test_every_step_goes_through_with_csrf_enforced_like_a_browser(csrf_client):
+    token = start(csrf_client)
+
+    fill(csrf_client, token)
+
+    assert Submission.objects.get().intake["consent"]["signature"] == "Jordan A. Rivera"
+    assert csrf_client.get(f"/intake/r/{token}/")["Location"] == f"/intake/r/{token}/done/"
