@@ -24,36 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from screening.engine import OUTCOMES, screen  # noqa: E402
+from screening.engine.intake import MEDICAL_YES_NO_KEYS  # noqa: E402
 
 BATCH = 1000
 
 # Weights chosen so that every outcome and most rules occur, with "no" the usual answer.
 YNU = (("no", 988), ("yes", 5), ("unsure", 5), (None, 2))
 USE = (("never", 80), ("past_only", 16), ("past_year", 3), ("past_month", 1))
-YES_NO_KEYS = (
-    "heart_attack_12_months",
-    "unstable_angina",
-    "stent_or_bypass_12_months",
-    "heart_failure",
-    "arrhythmia",
-    "stroke_or_tia",
-    "brain_bleed",
-    "aneurysm_or_avm",
-    "head_injury_lasting",
-    "hypertensive_encephalopathy",
-    "brain_shunt",
-    "raised_intracranial_pressure",
-    "eye_injury",
-    "seizures",
-    "sleep_apnea",
-    "severe_lung_disease",
-    "bladder_problems",
-    "dementia",
-    "breastfeeding",
-    "planning_pregnancy",
-    "ketamine_allergy",
-    "prior_anesthesia_or_ketamine_reaction",
-)
+YES_NO_KEYS = MEDICAL_YES_NO_KEYS
 SUBSTANCES = (
     "cannabis",
     "stimulants_nonprescribed",

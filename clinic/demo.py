@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic import crypto
+from screening.engine.intake import MEDICAL_YES_NO_KEYS
 
 BASE_INTAKE = {
     "format": "clinic-intake/1",
@@ -84,34 +85,8 @@ BASE_INTAKE = {
         "bp_systolic": 122,
         "bp_diastolic": 78,
         "bp_measured_on": "2026-11-02",
-        **dict.fromkeys(
-            (
-                "heart_attack_12_months",
-                "unstable_angina",
-                "stent_or_bypass_12_months",
-                "heart_failure",
-                "arrhythmia",
-                "stroke_or_tia",
-                "brain_bleed",
-                "aneurysm_or_avm",
-                "head_injury_lasting",
-                "hypertensive_encephalopathy",
-                "brain_shunt",
-                "raised_intracranial_pressure",
-                "eye_injury",
-                "seizures",
-                "sleep_apnea",
-                "severe_lung_disease",
-                "bladder_problems",
-                "dementia",
-                "pregnant",
-                "breastfeeding",
-                "planning_pregnancy",
-                "ketamine_allergy",
-                "prior_anesthesia_or_ketamine_reaction",
-            ),
-            "no",
-        ),
+        **dict.fromkeys(MEDICAL_YES_NO_KEYS, "no"),
+        "pregnant": "no",
         "glaucoma": "no",
         "liver_disease": "no",
         "thyroid": "no",

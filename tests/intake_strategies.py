@@ -20,34 +20,13 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+from screening.engine.intake import MEDICAL_YES_NO_KEYS
+
 EXAMPLE_PATH = Path(__file__).parent / "data" / "intake-example.json"
 
 YES_NO_UNSURE = ("yes", "no", "unsure")
 
-CONDITION_KEYS = (
-    "heart_attack_12_months",
-    "unstable_angina",
-    "stent_or_bypass_12_months",
-    "heart_failure",
-    "arrhythmia",
-    "stroke_or_tia",
-    "brain_bleed",
-    "aneurysm_or_avm",
-    "head_injury_lasting",
-    "hypertensive_encephalopathy",
-    "brain_shunt",
-    "raised_intracranial_pressure",
-    "eye_injury",
-    "seizures",
-    "sleep_apnea",
-    "severe_lung_disease",
-    "bladder_problems",
-    "dementia",
-    "breastfeeding",
-    "planning_pregnancy",
-    "ketamine_allergy",
-    "prior_anesthesia_or_ketamine_reaction",
-)
+CONDITION_KEYS = MEDICAL_YES_NO_KEYS
 SUBSTANCE_USE_KEYS = (
     "cannabis",
     "stimulants_nonprescribed",

@@ -282,6 +282,33 @@ def _compile(fields: dict[str, Field], section: str | None) -> Callable:
 _ynu = one_of(*YES_NO_UNSURE)
 _use = one_of("never", "past_only", "past_year", "past_month")
 
+# The medical questions answered yes / no / unsure (the intake form, strategies and demo reuse it).
+MEDICAL_YES_NO_KEYS = (
+    "heart_attack_12_months",
+    "unstable_angina",
+    "stent_or_bypass_12_months",
+    "heart_failure",
+    "arrhythmia",
+    "stroke_or_tia",
+    "brain_bleed",
+    "aneurysm_or_avm",
+    "head_injury_lasting",
+    "hypertensive_encephalopathy",
+    "brain_shunt",
+    "raised_intracranial_pressure",
+    "eye_injury",
+    "seizures",
+    "sleep_apnea",
+    "severe_lung_disease",
+    "bladder_problems",
+    "dementia",
+    "breastfeeding",
+    "planning_pregnancy",
+    "ketamine_allergy",
+    "prior_anesthesia_or_ketamine_reaction",
+)
+
+
 SCHEMA: dict[str, dict[str, Field]] = {
     "about": {
         "legal_name": _text,
@@ -357,33 +384,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "bp_systolic": integer(50, 300),
         "bp_diastolic": integer(20, 200),
         "bp_measured_on": _date,
-        **dict.fromkeys(
-            (
-                "heart_attack_12_months",
-                "unstable_angina",
-                "stent_or_bypass_12_months",
-                "heart_failure",
-                "arrhythmia",
-                "stroke_or_tia",
-                "brain_bleed",
-                "aneurysm_or_avm",
-                "head_injury_lasting",
-                "hypertensive_encephalopathy",
-                "brain_shunt",
-                "raised_intracranial_pressure",
-                "eye_injury",
-                "seizures",
-                "sleep_apnea",
-                "severe_lung_disease",
-                "bladder_problems",
-                "dementia",
-                "breastfeeding",
-                "planning_pregnancy",
-                "ketamine_allergy",
-                "prior_anesthesia_or_ketamine_reaction",
-            ),
-            _ynu,
-        ),
+        **dict.fromkeys(MEDICAL_YES_NO_KEYS, _ynu),
         "glaucoma": one_of("no", "treated", "untreated", "unsure"),
         "liver_disease": one_of("no", "mild", "moderate", "severe", "unsure"),
         "thyroid": one_of(
