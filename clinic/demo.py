@@ -294,7 +294,7 @@ def create_demo_schedule(*, clinician, coordinator, now=None):
 
     from appointments.availability import add_weekly_slots
     from appointments.booking import book, request_callback, request_consultation
-    from appointments.models import AppointmentRequest, Mode, Slot
+    from appointments.models import AppointmentRequest, DayPart, Mode, Slot
     from screening.models import Submission
 
     now = now or timezone.now()
@@ -317,7 +317,7 @@ def create_demo_schedule(*, clinician, coordinator, now=None):
     waiting = Submission.objects.filter(outcome__in=["eligible_for_consultation", "urgent"])
     waiting = waiting.exclude(appointment_requests__isnull=False).order_by("submitted_at")[:3]
     for index, submission in enumerate(waiting):
-        windows = [(date.fromordinal(today.toordinal() + 2 + index), "morning")]
+        windows = [(date.fromordinal(today.toordinal() + 2 + index), DayPart.MORNING)]
         req = request_consultation(
             submission,
             mode=Mode.EITHER,
@@ -327,7 +327,5 @@ def create_demo_schedule(*, clinician, coordinator, now=None):
         if index == 0 and slots:
             book(req, slots[0], by=coordinator, now=now)
     if not AppointmentRequest.objects.filter(submission__isnull=True).exists():
-        request_callback(
-            name="Morgan Demo", phone="+1 910 555 0177", best_time="Weekday afternoons"
-        )
+        request_callback(name="Morgan Demo", phone="+1 910 555 0177", best_time=DayPart.AFTERNOON)
     return len(slots)
