@@ -5,22 +5,50 @@
 - Staff accounts are managed with their roles (the clinician, coordinator and administrator
   groups); "staff status" follows the roles, so it is not offered as a separate switch.
 - Audit events can be read and filtered, never added, changed or deleted.
+- Signing in happens on the staff sign-in page only (lockout, second factor); an administrator
+  resets a colleague's authenticator app by deleting it under "TOTP devices", and lifts a
+  lockout by deleting it under "Access attempts".
 """
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
 
+from clinic import two_factor
 from clinic.models import AuditEvent
 from clinic.roles import ADMINISTRATOR, ROLES, has_role
 
 
 def _administrators_only(request):
     user = request.user
-    return user.is_active and user.is_staff and has_role(user, ADMINISTRATOR)
+    return (
+        user.is_active
+        and user.is_staff
+        and two_factor.is_verified(user)
+        and has_role(user, ADMINISTRATOR)
+    )
+
+
+def _sign_in_through_the_staff_page(request, extra_context=None):
+    """The admin has no sign-in form of its own: one way in for everybody, with the lockout
+    and the second step. Signed in but without the code: that step; with it but not an
+    administrator: refused."""
+    if not request.user.is_authenticated:
+        target = request.GET.get("next") or reverse("admin:index")
+        return redirect_to_login(target, reverse("login"), "next")
+    if not two_factor.is_verified(request.user):
+        return two_factor.ask_for_second_factor(request)
+    if not has_role(request.user, ADMINISTRATOR):
+        raise PermissionDenied
+    return redirect(two_factor.safe_next(request, reverse("admin:index")))
 
 
 admin.site.has_permission = _administrators_only
+admin.site.login = _sign_in_through_the_staff_page
 admin.site.site_header = "Clinic administration"
 admin.site.site_title = "Clinic administration"
 

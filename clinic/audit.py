@@ -10,6 +10,7 @@ Sign-ins, failed sign-ins and sign-outs are recorded from Django's auth signals 
 
 import ipaddress
 
+from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -36,6 +37,11 @@ def client_ip(request):
         return str(ipaddress.ip_address(address))
     except ValueError:
         return None
+
+
+def client_ip_or_unknown(request):
+    """client_ip() for django-axes, which needs a string to count failures against."""
+    return client_ip(request) or "unknown"
 
 
 def _target_fields(target):
@@ -90,4 +96,13 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
     # Django has already masked the password in `credentials`; only the typed username is kept,
     # so repeated guesses against one account can be seen.
     typed = str(credentials.get("username", ""))[:150]
+    if credentials.get("second_factor"):
+        # A wrong code after a right password (clinic.two_factor): the account is known.
+        record(request, Action.TWO_FACTOR_FAILED, actor_label=typed)
+        return
     record(request, Action.SIGN_IN_FAILED, actor_label=typed)
+
+
+@receiver(user_locked_out, dispatch_uid="audit_sign_in_locked")
+def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    record(request, Action.SIGN_IN_LOCKED, actor_label=str(username or "")[:150])

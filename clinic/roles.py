@@ -30,13 +30,18 @@ def has_role(user, *roles: str) -> bool:
 
 
 def role_required(*roles: str):
-    """Anonymous visitors go to sign-in; signed-in staff without one of the roles get 403.
+    """Anonymous visitors go to sign-in; a session that has not given its second-factor code
+    goes to that step (clinic.two_factor); signed-in staff without one of the roles get 403.
     Administrators may do everything."""
 
     def decorator(view):
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            from clinic import two_factor
+
+            if not two_factor.is_verified(request.user):
+                return two_factor.ask_for_second_factor(request)
             if not has_role(request.user, *roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)

@@ -6,6 +6,7 @@ DEBUG is on). With DEBUG off every secret must be given, or the process refuses 
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -96,6 +97,9 @@ INSTALLED_APPS = [
     "bootstrap",
     "csp",
     "django_ratelimit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "clinic",
     "screening",
     "appointments",
@@ -110,9 +114,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor (clinic.two_factor)?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, so it turns a lockout raised anywhere below into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -151,6 +159,11 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/staff/"
@@ -252,6 +265,9 @@ LOGGING = {
             "level": "ERROR",
             "propagate": False,
         },
+        # Failures and lockouts (usernames and addresses, never passwords or codes); not every
+        # successful sign-in, which the audit trail already has.
+        "axes": {"level": "WARNING"},
     },
 }
 
@@ -284,6 +300,36 @@ if not REDIS_URL:
 # Error reports and tracebacks must never carry patient answers (clinic/reporting.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "clinic.reporting.PatientDataReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "clinic.reporting.PatientDataReporter"
+
+# Staff sign-in lockout (django-axes): five failures lock the account, from any address, and
+# the address, for any account, each counted on its own. Failed second-factor codes count too
+# (clinic.two_factor). An administrator unlocks early with `manage.py axes_reset_username NAME`
+# or `axes_reset_ip ADDRESS` (README, "Security and privacy").
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "clinic.two_factor.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# Axes keeps the query and form of a failed attempt: never a password or a code.
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken"]
+# Only a complete sign-in (password and code) clears the count: see clinic.two_factor.
+AXES_RESET_ON_SUCCESS = False
+# Sign-ins are already in the audit trail; the lockout only needs the failures.
+AXES_DISABLE_ACCESS_LOG = True
+# The same client address as the audit trail, honouring AUDIT_TRUSTED_PROXIES.
+AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip_or_unknown"
+AXES_VERBOSE = False
+
+# Second factor (django-otp): a time-based code from an authenticator app for every staff
+# account. Wrong codes slow the device down (1, 2, 4... seconds) and count toward the lockout.
+OTP_TOTP_ISSUER = CLINIC_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+# Administrators may delete a colleague's device (a reset), never read its key or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Retention (manage.py apply_retention): closed submissions are anonymised this many days after
+# their final decision. Seven years by default; set what the clinic's records policy says.
+RETENTION_CLOSED_SUBMISSIONS_DAYS = env_int("RETENTION_CLOSED_SUBMISSIONS_DAYS", 2555)
 
 # Clinic policy knobs (the screening thresholds live in the database: see screening.models).
 DRAFT_TTL_DAYS = env_int("DRAFT_TTL_DAYS", 30)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", two_factor.verify, name="two_factor"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("staff/appointments/", include("appointments.urls_staff")),
     path("staff/", include("screening.urls_staff")),
     path("admin/", admin.site.urls),

@@ -53,3 +53,14 @@ def csrf_client():
     from django.test import Client
 
     return Client(enforce_csrf_checks=True)
+
+
+@pytest.fixture(autouse=True)
+def force_login_is_a_complete_sign_in(monkeypatch):
+    """`client.force_login(user)` stands for a complete staff sign-in, password and code
+    (see tests/signin.py)."""
+    from django.test import Client
+
+    from tests import signin
+
+    monkeypatch.setattr(Client, "force_login", signin.force_login)

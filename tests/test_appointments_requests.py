@@ -93,13 +93,13 @@ def test_list_query_count_is_pinned(client, coordinator, waiting, django_assert_
     client.force_login(coordinator)
     client.get(URL)
 
-    # session read and save (4), user, roles, count, page of requests, their booked
-    # appointments, failed emails
-    with django_assert_num_queries(10):
+    # session read and save (4), user, second-factor device, roles, count, page of requests,
+    # their booked appointments, failed emails
+    with django_assert_num_queries(11):
         response = client.get(URL)
     for n in range(4):
         request_for(name=f"More {n}", age_minutes=n)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(URL)
     assert response.status_code == 200
 

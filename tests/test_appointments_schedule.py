@@ -152,15 +152,15 @@ def test_schedule_query_count_does_not_grow_with_slots(
     client.force_login(coordinator)
     client.get(URL)  # session and roles warmed
 
-    # session read and save (4), user, roles, clinicians, slots, their appointments, failed
-    # emails
-    with django_assert_num_queries(10):
+    # session read and save (4), user, second-factor device, roles, clinicians, slots, their
+    # appointments, failed emails
+    with django_assert_num_queries(11):
         response = client.get(URL, {"date": monday.isoformat()})
     dana = week[1]["dana_tue_14"].clinician
     for n in range(5):
         friday = slot_at(dana, monday + timedelta(days=4), 8 + n)
         booking.book(make_appointment_request(), friday, by=coordinator)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(URL, {"date": monday.isoformat()})
     assert response.status_code == 200
 

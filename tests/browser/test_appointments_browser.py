@@ -12,6 +12,7 @@ from appointments.models import Appointment
 from clinic.roles import ROLES
 from tests.a11y import assert_accessible
 from tests.factories import StaffFactory, make_linked_submission, make_slot
+from tests.signin import browser_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +35,9 @@ def test_patient_picks_a_time_and_a_coordinator_books_it(live_server, phone_page
     casey = StaffFactory(
         username="casey", first_name="Casey", last_name="Clinician", role="clinician"
     )
-    StaffFactory(username="corey", first_name="Corey", last_name="Coordinator", role="coordinator")
+    coordinator = StaffFactory(
+        username="corey", first_name="Corey", last_name="Coordinator", role="coordinator"
+    )
     slot = make_slot(casey, starts_in=timedelta(days=3), mode="video")
     token, submission = make_linked_submission()
     link = f"{live_server.url}/appointments/request/{token}/"
@@ -72,6 +75,7 @@ def test_patient_picks_a_time_and_a_coordinator_books_it(live_server, phone_page
     page.get_by_label("Username").fill("corey")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    browser_second_step(page, coordinator)
     page.wait_for_url("**/staff/appointments/requests/")
     assert_accessible(page)
 

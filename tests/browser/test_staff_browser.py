@@ -8,6 +8,7 @@ from clinic.roles import ROLES
 from screening.models import Acknowledgement, Decision
 from tests.a11y import assert_accessible
 from tests.factories import StaffFactory
+from tests.signin import browser_second_step
 from tests.staff.helpers import make_outcome_submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,6 +29,9 @@ def sign_in(page, live_server, username):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # A first sign-in enrols an authenticator app, and the code comes from it.
+    user = StaffFactory._meta.model.objects.get(username=username)
+    browser_second_step(page, user, check=assert_accessible)
     page.wait_for_url("**/staff/")
 
 

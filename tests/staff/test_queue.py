@@ -219,8 +219,9 @@ def test_coordinator_sees_the_queue_without_the_clinical_flags(coordinator, mixe
 # --- A fixed number of queries ------------------------------------------------------------------
 
 # Session, user, roles, reviewers for the filter, counts, rows, their screenings; and three for
-# the staff session's idle timeout, saved on every request (savepoint, update, release).
-QUEUE_QUERIES = 10
+# the staff session's idle timeout, saved on every request (savepoint, update, release); and
+# the session's second-factor device (django-otp).
+QUEUE_QUERIES = 11
 
 
 def _fill(count):

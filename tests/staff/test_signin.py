@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from clinic.models import AuditEvent
 from tests.factories import StaffFactory
+from tests.signin import confirmed_device, current_code
 from tests.staff.helpers import text
 
 PASSWORD = "correct-horse-battery-staple"
@@ -35,9 +36,19 @@ def test_sign_in_page_has_labelled_fields_and_no_patient_link(client):
 
 
 def test_a_clinician_signs_in_lands_on_the_queue_and_it_is_audited(csrf_client, casey):
+    device = confirmed_device(casey)
     response = sign_in(csrf_client, "casey", PASSWORD)
 
     assert response.status_code == 302
+    assert response["Location"] == "/staff/"
+    # The password alone opens nothing: the queue asks for the authenticator code first.
+    second_step = csrf_client.get("/staff/")
+    assert second_step["Location"] == "/accounts/two-factor/?next=/staff/"
+    token = csrf_client.cookies["csrftoken"].value
+    response = csrf_client.post(
+        "/accounts/two-factor/",
+        {"otp_token": current_code(device), "next": "/staff/", "csrfmiddlewaretoken": token},
+    )
     assert response["Location"] == "/staff/"
     assert csrf_client.get("/staff/").status_code == 200
     event = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN)
