@@ -1,8 +1,13 @@
+import hashlib
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic.two_factor import current_code, secret_for_people
 
 # Demo accounts only exist to show the app on a laptop; setup_demo refuses to run without DEBUG.
 DEMO_STAFF = [
@@ -11,6 +16,15 @@ DEMO_STAFF = [
     ("clinician", "clinician", "Casey", "Clinician", "demo-clinician-pass-2026"),
     ("coordinator", "coordinator", "Corey", "Coordinator", "demo-coordinator-pass-2026"),
 ]
+
+
+DEMO_DEVICE = "Demo authenticator"
+
+
+def demo_totp_key(username):
+    """A fixed authenticator key per demo account (hex, as django-otp stores it), so the key
+    printed once keeps working after setup_demo runs again. Demo accounts only."""
+    return hashlib.sha1(f"clinic-demo-totp-{username}".encode(), usedforsecurity=False).hexdigest()
 
 
 class Command(BaseCommand):
@@ -43,8 +57,16 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Staff accounts (role: user / password):")
         )
-        for username, role, password in accounts:
-            self.stdout.write(f"  {role:<14} {username} / {password}")
+        for username, role, password, device in accounts:
+            self.stdout.write(
+                f"  {role:<14} {username} / {password}   authenticator key: "
+                f"{secret_for_people(device)}   code now: {current_code(device)}"
+            )
+        self.stdout.write(
+            "Staff sign in with the password, then a six-digit code that changes every 30 "
+            "seconds: add the account's key to any authenticator app (time-based), or run "
+            "`python manage.py demo_code <username>` for the current code."
+        )
         self.stdout.write("Open http://127.0.0.1:8000/ (staff sign-in: /accounts/login/)")
 
     def create_staff(self):
@@ -63,5 +85,10 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.set([Group.objects.get(name=role)])
-            accounts.append((username, role, password))
+            device, _ = TOTPDevice.objects.update_or_create(
+                user=user,
+                name=DEMO_DEVICE,
+                defaults={"key": demo_totp_key(username), "confirmed": True},
+            )
+            accounts.append((username, role, password, device))
         return accounts
