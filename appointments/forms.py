@@ -18,6 +18,7 @@ from appointments.models import (
     Slot,
     local_label,
 )
+from clinic.forms import HoneypotMixin
 from clinic.roles import CLINICIAN
 
 WINDOW_HORIZON_DAYS = 60
@@ -54,7 +55,7 @@ def person_name(user):
 # The patient's side ---------------------------------------------------------------------
 
 
-class ConsultationRequestForm(forms.Form):
+class ConsultationRequestForm(HoneypotMixin):
     mode = forms.ChoiceField(
         label="How would you like to meet?",
         choices=[
@@ -156,7 +157,7 @@ class ConsultationRequestForm(forms.Form):
         return cleaned
 
 
-class CallbackForm(forms.Form):
+class CallbackForm(HoneypotMixin):
     name = forms.CharField(
         label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )

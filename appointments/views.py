@@ -24,6 +24,9 @@ LINK_POSTS_PER_HOUR = "30/h"
 @ratelimit(key="ip", rate=CALLBACKS_PER_HOUR, method="POST")
 def callback_request(request):
     form = CallbackForm(request.POST or None)
+    if form.caught_bot:
+        # Nothing stored, and the same thanks a person gets: a bot learns nothing.
+        return redirect("appointments:callback_thanks")
     if request.method == "POST" and form.is_valid():
         booking.request_callback(**form.cleaned_data)
         return redirect("appointments:callback_thanks")
@@ -85,6 +88,9 @@ def request_for_intake(request, token):
         request.POST or None,
         slots=Slot.objects.published().one_per_time().order_by("starts_at", "pk"),
     )
+    if form.caught_bot:
+        # Nothing stored; the page simply shows again.
+        return redirect("appointments:request_for_intake", token=token)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -6,19 +6,31 @@ from django import forms
 class HoneypotMixin(forms.Form):
     """A field people never see or fill in; automated form-fillers do.
 
-    It is hidden from sight, from screen readers and from the tab order, so a person using
-    assistive technology is never asked to leave it empty.
+    It is out of sight, out of the tab order and hidden from screen readers (rendered by
+    templates/clinic/_honeypot.html), so nobody using assistive technology is asked to leave it
+    empty. A view checks `caught_bot` first and, when it is set, stores nothing and answers as
+    if all went well: a bot is not told what gave it away.
     """
 
     website = forms.CharField(
         required=False,
         label="Leave this field empty",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "off", "tabindex": "-1", "class": "clinic-hp"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def clean_website(self):
-        if self.cleaned_data.get("website"):
-            raise forms.ValidationError("Please leave this field empty.")
-        return ""
+    @property
+    def caught_bot(self) -> bool:
+        if not self.is_bound:
+            return False
+        return bool(str(self.data.get(self.add_prefix("website"), "")).strip())
+
+    def clean(self):
+        cleaned = super().clean()
+        # Not part of what the form collects: keep it out of cleaned_data.
+        if cleaned is not None:
+            cleaned.pop("website", None)
+        return cleaned
+
+
+class StartIntakeForm(HoneypotMixin):
+    """The welcome page's "Start my intake" button: nothing to fill in but the honeypot."""

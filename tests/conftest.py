@@ -56,6 +56,17 @@ def csrf_client():
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters live in the cache, which outlives a test: every test starts with
+    none (one client address, 127.0.0.1, posts for the whole suite)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def force_login_is_a_complete_sign_in(monkeypatch):
     """`client.force_login(user)` stands for a complete staff sign-in, password and code
     (see tests/signin.py)."""

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from clinic.forms import StartIntakeForm
 from screening import intake_flow as flow
 from screening import intake_steps as steps
 from screening.intake_forms import channels_in_words
@@ -32,6 +33,9 @@ log = logging.getLogger(__name__)
 # clinic's waiting room sharing an address, not for a script.
 STARTS_PER_HOUR = "30/h"
 EMAILS_PER_HOUR = "20/h"
+# Saving steps: eight steps, a few corrections and added rows make well under a hundred posts
+# for one person; a shared address (a clinic's waiting room) gets room for several.
+STEP_POSTS_PER_HOUR = "600/h"
 
 
 def private_link(token: str) -> str:
@@ -59,10 +63,12 @@ def go(token: str, target: str):
 @ratelimit(key="ip", rate=STARTS_PER_HOUR, method="POST")
 def start(request):
     """The welcome page; its button creates a draft and opens the first step."""
-    if request.method == "POST":
+    form = StartIntakeForm(request.POST or None)
+    if request.method == "POST" and not form.caught_bot:
         _draft, token = Draft.start()
         return redirect("intake:step", token=token, slug=steps.FIRST.slug)
-    return render(request, "intake/welcome.html", {"steps": steps.STEPS})
+    # A filled honeypot gets the welcome page again, as if nothing happened; nothing is stored.
+    return render(request, "intake/welcome.html", {"steps": steps.STEPS, "form": StartIntakeForm()})
 
 
 @never_cache
@@ -106,6 +112,7 @@ def step_context(request, token, draft, step, step_forms, **extra):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=STEP_POSTS_PER_HOUR, method="POST", group="intake-steps")
 def step(request, token, slug):
     step = steps.BY_SLUG.get(slug)
     if step is None:
@@ -211,6 +218,7 @@ def review(request, token):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=STEP_POSTS_PER_HOUR, method="POST", group="intake-steps")
 def support(request, token):
     """The calm page shown when answers show suicide risk, before the form goes on."""
     draft = flow.find_draft(token)
