@@ -243,6 +243,9 @@ class Submission(models.Model):
         related_name="assigned_submissions",
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # Set by the retention policy (screening.retention): the answers are gone, only the
+    # outcome, scores and flag codes remain.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     name_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     email_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)

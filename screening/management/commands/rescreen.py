@@ -20,7 +20,8 @@ def _date(value):
 
 
 def select(filters):
-    queryset = Submission.objects.all()
+    # An anonymised submission (screening.retention) has no answers left to screen.
+    queryset = Submission.objects.filter(anonymised_at__isnull=True)
     if filters.get("outcome"):
         queryset = queryset.filter(outcome__in=filters["outcome"])
     if filters.get("since"):
