@@ -4,9 +4,9 @@
 
 Creates a scratch test database (`test_<name>`) beside the one DATABASE_URL names, fills it with
 generated submissions (each encrypted, with its first screening result), raises a threshold so
-that every stored result is out of date, and times the real command: a dry run on one process,
-a real run with --jobs worker processes, and a second real run that finds nothing new. Drops
-the scratch database at the end.
+that every stored result is out of date, and times the real command: a dry run, a real run on
+one process, another after a second threshold change with --jobs worker processes, and a last
+one that finds nothing new. Drops the scratch database at the end.
 """
 
 import argparse
@@ -71,14 +71,18 @@ def main():
             )
         print(f"stored {args.count:,} submissions in {time.perf_counter() - started:.1f} s")
 
-        ClinicThresholds.objects.create(values={"min_failed_trials": 3}, note="benchmark")
-        jobs = ["--jobs", str(args.jobs)]
+        # Each real run follows a threshold change, so every stored result is out of date.
         runs = (
-            ("rescreen --dry-run", ["--dry-run"]),
-            (f"rescreen --jobs {args.jobs} (every result out of date)", jobs),
-            (f"rescreen --jobs {args.jobs} again (nothing new)", jobs),
+            ({"min_failed_trials": 3}, "rescreen --dry-run", ["--dry-run"]),
+            (None, "rescreen --jobs 1", ["--jobs", "1"]),
+            ({"min_trial_weeks": 8}, f"rescreen --jobs {args.jobs}", ["--jobs", str(args.jobs)]),
+            (None, f"rescreen --jobs {args.jobs} again (nothing new)", ["--jobs", str(args.jobs)]),
         )
-        for label, extra in runs:
+        values = {}
+        for change, label, extra in runs:
+            if change:
+                values.update(change)
+                ClinicThresholds.objects.create(values=dict(values), note="benchmark")
             out = StringIO()
             started = time.perf_counter()
             call_command("rescreen", *extra, stdout=out)

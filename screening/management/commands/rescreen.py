@@ -1,4 +1,5 @@
 import multiprocessing
+import os
 from collections import Counter
 from datetime import datetime
 
@@ -120,12 +121,22 @@ class Command(BaseCommand):
         parser.add_argument("--awaiting-review", action="store_true", help="skip decided ones")
         parser.add_argument("--batch-size", type=int, default=1000)
         parser.add_argument(
-            "--jobs", type=int, default=1, help="worker processes (PostgreSQL only)"
+            "--jobs",
+            type=int,
+            help="worker processes (PostgreSQL only; default: one per core there, else 1)",
         )
 
-    def handle(self, *args, dry_run=False, batch_size=1000, jobs=1, **options):
+    def handle(self, *args, dry_run=False, batch_size=1000, jobs=None, **options):
         filters = {key: options.get(key) for key in ("outcome", "since", "until", "reference")}
         filters["awaiting_review"] = options.get("awaiting_review")
+        if jobs is None:
+            # Decrypting, screening and re-encrypting is CPU work: use the cores PostgreSQL's
+            # concurrent writers allow. SQLite takes one writer at a time.
+            # Workers have their own connections, so they cannot see rows of a transaction
+            # still open here.
+            connection = connections["default"]
+            parallel = connection.vendor == "postgresql" and not connection.in_atomic_block
+            jobs = min(os.cpu_count() or 1, 4) if parallel else 1
         if jobs < 1:
             raise CommandError("--jobs must be at least 1")
         if jobs > 1 and connections["default"].vendor != "postgresql":
