@@ -482,5 +482,6 @@ def retry_email(request, pk):
 
 
 @require_GET
+@role_required(COORDINATOR, CLINICIAN)
 def home(request):
     return redirect("appointments_staff:schedule")

@@ -41,7 +41,8 @@ def _sign_in_through_the_staff_page(request, extra_context=None):
         target = request.GET.get("next") or reverse("admin:index")
         return redirect_to_login(target, reverse("login"), "next")
     if not two_factor.is_verified(request.user):
-        return two_factor.ask_for_second_factor(request)
+        target = two_factor.safe_next(request, reverse("admin:index"))
+        return redirect_to_login(target, reverse("two_factor"), "next")
     if not has_role(request.user, ADMINISTRATOR):
         raise PermissionDenied
     return redirect(two_factor.safe_next(request, reverse("admin:index")))

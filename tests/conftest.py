@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.factories import StaffFactory
+
 # The live server runs in a thread while Playwright's sync API holds an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -75,3 +77,63 @@ def force_login_is_a_complete_sign_in(monkeypatch):
     from tests import signin
 
     monkeypatch.setattr(Client, "force_login", signin.force_login)
+
+
+# Personas: a clinician and a colleague, a coordinator, an administrator and an outsider
+# (signed in, no role) who must be refused. Used by the staff workspace tests and the
+# wrong-person tests of every URL (tests/test_url_access.py).
+
+# Personas sign in with force_login; hashing a real password costs a second per account.
+NO_PASSWORD = {"password": None}
+
+
+@pytest.fixture
+def roles(db):
+    """The role groups. Migrations create them, but a transactional test empties every table
+    when it ends, so the next transactional test may find them gone."""
+    from django.contrib.auth.models import Group
+
+    from clinic.roles import ROLES
+
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def clinician(roles):
+    return StaffFactory(
+        username="casey", first_name="Casey", last_name="Clinician", role="clinician", **NO_PASSWORD
+    )
+
+
+@pytest.fixture
+def colleague(roles):
+    return StaffFactory(
+        username="dana", first_name="Dana", last_name="Doctor", role="clinician", **NO_PASSWORD
+    )
+
+
+@pytest.fixture
+def coordinator(roles):
+    return StaffFactory(
+        username="corey",
+        first_name="Corey",
+        last_name="Coordinator",
+        role="coordinator",
+        **NO_PASSWORD,
+    )
+
+
+@pytest.fixture
+def administrator(roles):
+    return StaffFactory(
+        username="avery", first_name="Avery", last_name="Admin", role="administrator", **NO_PASSWORD
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in and marked as staff, but holding no role: must be refused everywhere."""
+    return StaffFactory(
+        username="oliver", first_name="Oliver", last_name="Outsider", role=None, **NO_PASSWORD
+    )
