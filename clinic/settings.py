@@ -319,6 +319,7 @@ AXES_DISABLE_ACCESS_LOG = True
 # The same client address as the audit trail, honouring AUDIT_TRUSTED_PROXIES.
 AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip_or_unknown"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "clinic.two_factor.lockout_username"
 
 # Second factor (django-otp): a time-based code from an authenticator app for every staff
 # account. Wrong codes slow the device down (1, 2, 4... seconds) and count toward the lockout.

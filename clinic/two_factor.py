@@ -92,6 +92,19 @@ WRONG_CODE = (
 )
 
 
+def lockout_username(request, credentials=None):
+    """The username django-axes counts failures against (AXES_USERNAME_CALLABLE): as typed,
+    cut to the longest username an account can have. Anything longer names no account, and
+    would not fit the lockout table (found by tests/test_public_form_fuzz.py on PostgreSQL)."""
+    if credentials:
+        typed = credentials.get("username")
+    else:
+        typed = request.POST.get("username") if request is not None else None
+    if typed is None:
+        return None
+    return str(typed).replace("\x00", "")[:150]
+
+
 def lockout_response(request, credentials=None):
     """django-axes' lockout answer (AXES_LOCKOUT_CALLABLE): a calm page with the wait and
     whom to call, never which account or how many attempts."""

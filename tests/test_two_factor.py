@@ -308,3 +308,15 @@ def test_the_lockout_keeps_no_password_or_code(casey):
     stored = AccessAttempt.objects.get(username="casey").post_data
     assert "not-the-password" not in stored
     assert "csrfmiddlewaretoken=****" in stored.replace("*" * 20, "****")
+
+
+def test_an_overlong_or_odd_username_is_refused_calmly(client, db):
+    from axes.models import AccessAttempt
+
+    for typed in ("0" * 300, "a\x00b", "é" * 151):
+        response = sign_in(Client(), typed, "whatever", "203.0.113.77")
+        assert response.status_code in (200, 429)
+    assert all(
+        len(name) <= 150 for name in AccessAttempt.objects.values_list("username", flat=True)
+    )
+    assert AccessAttempt.objects.exists()
