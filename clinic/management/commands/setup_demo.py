@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.two_factor import current_code, secret_for_people
@@ -50,9 +51,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo submissions: {created} created (a dozen of every outcome).")
         from clinic.demo import create_demo_schedule
 
-        slots = create_demo_schedule(
-            clinician=clinician, coordinator=get_user_model().objects.get(username="coordinator")
-        )
+        # The demo booking's confirmation e-mail goes to a made-up address: keep it off the
+        # console so the sign-in details below are what a newcomer sees.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            slots = create_demo_schedule(
+                clinician=clinician,
+                coordinator=get_user_model().objects.get(username="coordinator"),
+            )
         self.stdout.write(f"Demo schedule: {slots} slots created, with requests to book.")
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Staff accounts (role: user / password):")
