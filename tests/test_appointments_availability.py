@@ -21,17 +21,8 @@ LONG_AGO = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 @pytest.fixture
-def coordinator():
-    return StaffFactory(
-        username="corey", first_name="Corey", last_name="Coordinator", role="coordinator"
-    )
-
-
-@pytest.fixture
-def casey():
-    return StaffFactory(
-        username="casey", first_name="Casey", last_name="Clinician", role="clinician"
-    )
+def casey(clinician):
+    return clinician
 
 
 def weekly(clinician, first, last, weekdays=(0, 1, 2, 3, 4), start=time(9), end=time(11), **kw):

@@ -23,17 +23,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def coordinator():
-    return StaffFactory(
-        username="corey", first_name="Corey", last_name="Coordinator", role="coordinator"
-    )
-
-
-@pytest.fixture
-def casey():
-    return StaffFactory(
-        username="casey", first_name="Casey", last_name="Clinician", role="clinician"
-    )
+def casey(clinician):
+    return clinician
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection, connections
 
 from appointments import booking
 from appointments.models import Appointment, AppointmentRequest, Slot
-from tests.factories import StaffFactory, make_appointment_request, make_slot
+from tests.factories import make_appointment_request, make_slot
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -66,12 +65,9 @@ def outcome(results):
 
 
 @pytest.fixture
-def casey():
-    # Transactional tests empty the tables between tests, groups from migrations included.
-    Group.objects.get_or_create(name="clinician")
-    return StaffFactory(
-        username="casey", first_name="Casey", last_name="Clinician", role="clinician"
-    )
+def casey(clinician):
+    # The shared persona recreates the role groups, which transactional tests empty.
+    return clinician
 
 
 @pytest.fixture

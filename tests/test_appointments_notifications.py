@@ -40,13 +40,6 @@ class BrokenBackend(BaseEmailBackend):
 
 
 @pytest.fixture
-def coordinator():
-    return StaffFactory(
-        username="corey", first_name="Corey", last_name="Coordinator", role="coordinator"
-    )
-
-
-@pytest.fixture
 def booked(coordinator, django_capture_on_commit_callbacks):
     req = make_appointment_request(make_submission(intake_document(**URGENT_CHANGES)))
     with django_capture_on_commit_callbacks(execute=True):

@@ -27,13 +27,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("appointments_staff:requests")
 
 
-@pytest.fixture
-def coordinator():
-    return StaffFactory(
-        username="corey", first_name="Corey", last_name="Coordinator", role="coordinator"
-    )
-
-
 def request_for(changes=None, *, name, age_minutes):
     about = {"preferred_name": name}
     submission = make_submission(intake_document(**(changes or {}), about=about))

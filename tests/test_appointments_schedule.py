@@ -22,22 +22,13 @@ URL = reverse("appointments_staff:schedule")
 
 
 @pytest.fixture
-def coordinator():
-    return StaffFactory(
-        username="corey", first_name="Corey", last_name="Coordinator", role="coordinator"
-    )
+def casey(clinician):
+    return clinician
 
 
 @pytest.fixture
-def casey():
-    return StaffFactory(
-        username="casey", first_name="Casey", last_name="Clinician", role="clinician"
-    )
-
-
-@pytest.fixture
-def dana():
-    return StaffFactory(username="dana", first_name="Dana", last_name="Doctor", role="clinician")
+def dana(colleague):
+    return colleague
 
 
 def slot_at(clinician, day, hour, minutes=60):
