@@ -52,6 +52,17 @@ def link_invalid(request):
     )
 
 
+def unsent_draft(request, token):
+    """The draft a private link opens, or the page to show instead: the kind page for a wrong
+    or expired link, or the intake's status page once it has been sent."""
+    draft = flow.find_draft(token)
+    if draft is None:
+        return None, link_invalid(request)
+    if flow.is_sent(draft):
+        return None, redirect("intake:status", token=token)
+    return draft, None
+
+
 def go(token: str, target: str):
     if target == flow.SUPPORT:
         return redirect("intake:support", token=token)
@@ -74,11 +85,9 @@ def start(request):
 @never_cache
 @require_GET
 def resume(request, token):
-    draft = flow.find_draft(token)
-    if draft is None:
-        return link_invalid(request)
-    if flow.is_sent(draft):
-        return redirect("intake:status", token=token)
+    draft, elsewhere = unsent_draft(request, token)
+    if elsewhere:
+        return elsewhere
     return go(token, flow.resume_target(draft))
 
 
@@ -122,11 +131,9 @@ def step(request, token, slug):
     if request.method == "POST":
         return save_step(request, token, step)
 
-    draft = flow.find_draft(token)
-    if draft is None:
-        return link_invalid(request)
-    if flow.is_sent(draft):
-        return redirect("intake:status", token=token)
+    draft, elsewhere = unsent_draft(request, token)
+    if elsewhere:
+        return elsewhere
     if target := flow.detour(draft, step):
         return go(token, target)
     step_forms = flow.build_step_forms(step, draft.answers)
@@ -143,11 +150,9 @@ SAVE_ATTEMPTS = 3
 def save_step(request, token, step):
     action = request.POST.get("action", "continue")
     for _attempt in range(SAVE_ATTEMPTS):
-        draft = flow.find_draft(token)
-        if draft is None:
-            return link_invalid(request)
-        if flow.is_sent(draft):
-            return redirect("intake:status", token=token)
+        draft, elsewhere = unsent_draft(request, token)
+        if elsewhere:
+            return elsewhere
         if target := flow.detour(draft, step):
             return go(token, target)
 
@@ -182,11 +187,9 @@ def save_step(request, token, step):
 
 
 def review(request, token):
-    draft = flow.find_draft(token)
-    if draft is None:
-        return link_invalid(request)
-    if flow.is_sent(draft):
-        return redirect("intake:status", token=token)
+    draft, elsewhere = unsent_draft(request, token)
+    if elsewhere:
+        return elsewhere
     if target := flow.detour(draft, steps.REVIEW):
         return go(token, target)
 
@@ -242,11 +245,9 @@ def support(request, token):
 @require_GET
 def saved(request, token):
     """ "Save and finish later": the private link, and a way to email it."""
-    draft = flow.find_draft(token)
-    if draft is None:
-        return link_invalid(request)
-    if flow.is_sent(draft):
-        return redirect("intake:status", token=token)
+    draft, elsewhere = unsent_draft(request, token)
+    if elsewhere:
+        return elsewhere
     about = (draft.answers or {}).get("about") or {}
     return render(
         request,
