@@ -51,3 +51,41 @@ class EncryptedJSONField(models.TextField):
 
     def value_to_string(self, obj):
         return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder)
+
+
+class EncryptedSectionsField(models.JSONField):
+    """A JSON object of sections (an intake's steps), each section stored as its own Fernet
+    token: {"about": "gAAAA...", "medical": "gAAAA..."}.
+
+    In Python the value is the plain {section: answers} dict. Sealing sections one by one lets
+    a single section be written straight into the row in one statement
+    (`Draft.objects.save_step`), without reading, decrypting and re-encrypting the others. The
+    section names (the step slugs) are not secret: which steps are done is stored in clear
+    beside them.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def seal(section) -> str:
+        return crypto.encrypt(json.dumps(section, cls=DjangoJSONEncoder, separators=(",", ":")))
+
+    @staticmethod
+    def open(token: str):
+        return json.loads(crypto.decrypt(token))
+
+    def from_db_value(self, value, expression, connection):
+        sealed = super().from_db_value(value, expression, connection)
+        if not isinstance(sealed, dict):
+            return sealed
+        return {name: self.open(token) for name, token in sealed.items()}
+
+    def get_prep_value(self, value):
+        if isinstance(value, dict):
+            value = {name: self.seal(section) for name, section in value.items()}
+        return super().get_prep_value(value)
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder)

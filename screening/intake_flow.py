@@ -250,36 +250,47 @@ def link_expiry(now):
     return now + timedelta(days=settings.DRAFT_TTL_DAYS)
 
 
-def record_step(draft, step: steps.Step, saved: dict, now=None) -> str | None:
-    """Store one step's answers; return where to go next, or None when the draft was written by
-    someone else (another tab) since it was read: the caller reads it again and retries, so
-    neither tab's answers are lost.
+def record_step(token: str, step: steps.Step, saved: dict, now=None) -> bool:
+    """Store one step's answers in the draft a private link opens; False when the link does
+    not open this step just now (wrong, expired or sent link; an earlier step not done; the
+    support page waiting), in which case nothing is written.
 
-    Compare-and-set rather than a row lock: a lock needs a transaction, and its two extra round
-    trips to the database were the largest part of a step's cost (bench/bench_intake.py).
+    The checks are the same as `detour()`'s, made by the database in the write itself, so a
+    step's save is one statement: no read first, no lock, no transaction
+    (bench/bench_intake.py). `where_next()` then says where the person goes.
     """
     now = now or timezone.now()
-    read_at = draft.updated_at
-    answers = {**(draft.answers or {}), step.slug: saved}
-    done = set(draft.completed_steps or []) | {step.slug}
-    risk_pending = draft.risk_pending
-    if step is steps.QUESTIONNAIRES:
-        risk_pending = questionnaire_shows_risk(saved)
     following = steps.next_step(step)
-    written = draft.update_columns(
-        unless_changed_since=read_at,
-        answers=answers,
-        completed_steps=[slug for slug in steps.SLUGS if slug in done],
-        current_step=following.slug,
-        risk_pending=risk_pending,
+    position = steps.index_of(step.slug)
+    return Draft.objects.save_step(
+        token,
+        step.slug,
+        saved,
+        after=[each.slug for each in steps.ANSWER_STEPS[:position]],
+        next_step=following.slug,
+        risk_pending=questionnaire_shows_risk(saved) if step is steps.QUESTIONNAIRES else None,
+        unless_risk_pending=position > steps.index_of(steps.QUESTIONNAIRES.slug),
         expires_at=link_expiry(now),
-        updated_at=now,
+        now=now,
     )
-    if not written:
-        return None
-    if risk_pending and step is steps.QUESTIONNAIRES:
+
+
+def where_next(step: steps.Step, saved: dict) -> str:
+    """Where a person goes once a step is saved: the support page straight after
+    questionnaires that show suicide risk, otherwise the next step."""
+    if step is steps.QUESTIONNAIRES and questionnaire_shows_risk(saved):
         return SUPPORT
-    return following.slug
+    return steps.next_step(step).slug
+
+
+def context_for_step(token: str, step: steps.Step) -> tuple[bool, dict]:
+    """(found, answers): the earlier answers a step's questions depend on, read alone, or
+    none for a step whose questions depend on nothing (found is False for a link that opens
+    no unsent draft)."""
+    if not step.form.uses_context:
+        return True, {}
+    found, about = Draft.objects.open_section(token, steps.FIRST.slug)
+    return found, ({steps.FIRST.slug: about} if about else {})
 
 
 def acknowledge_support(draft, now=None) -> str:

@@ -6,6 +6,7 @@ applies, and `clean()` drops them when it does not, so an answer to a question t
 applies is never stored, with or without JavaScript.
 """
 
+import copy
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -67,6 +68,16 @@ class SharedChoices:
         result.error_messages = self.error_messages.copy()
         result.validators = self.validators[:]
         return result
+
+
+class SharedFields(dict):
+    """A form class's fields, shared by its instances instead of deep-copied for each one as
+    Django does (on a step's POST the copying cost more than the validating). Validation
+    reads fields and never changes them; whatever would change one, rendering included,
+    calls IntakeForm.own_fields() first."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
 
 
 class ChoiceField(SharedChoices, forms.ChoiceField):
@@ -283,20 +294,34 @@ class IntakeForm(forms.Form):
     # The browser's own "please fill in" bubbles would hide our messages, and would trip over
     # questions that are hidden until they apply.
     use_required_attribute = False
+    # Whether any question depends on earlier answers (self.context): a step whose questions
+    # depend on nothing is validated without reading the draft first.
+    uses_context = False
 
     def __init__(self, *args, context=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
         self.context = context or {}
         self.label_optional_questions()
+        self._owns_fields = False
         super().__init__(*args, **kwargs)
         self.adapt()
+
+    def own_fields(self):
+        """Take private copies of this form's fields, before anything changes one: rendering
+        does (crispy-forms adds CSS classes to widgets), and so may a form for one person."""
+        if not self._owns_fields:
+            self.fields = copy.deepcopy(self.fields)
+            self._bound_fields_cache = {}
+            self._owns_fields = True
 
     @classmethod
     def label_optional_questions(cls):
         """Add "(optional)" to the labels of questions one may skip, once per form class (a
-        step is posted far more often than its class changes)."""
+        step is posted far more often than its class changes); and let instances share the
+        class's fields until they need their own (SharedFields)."""
         if cls.__dict__.get("_optional_labelled"):
             return
+        cls.base_fields = SharedFields(cls.base_fields)
         conditionally_required = {name for r in cls.reveals for name in r.required}
         for name, field in cls.base_fields.items():
             if (
@@ -311,6 +336,7 @@ class IntakeForm(forms.Form):
     @cached_property
     def helper(self):
         # Only a page that is shown needs a layout; a valid POST just saves and redirects.
+        self.own_fields()
         helper = FormHelper(self)
         helper.form_tag = False
         helper.disable_csrf = True
@@ -644,6 +670,7 @@ TREATMENT_OUTCOMES = [
 
 
 class MentalHealthForm(IntakeForm):
+    uses_context = True
     diagnoses = MultipleChoiceField(
         label="Which of these have you been told you have? Choose all that apply.",
         choices=DIAGNOSES,
@@ -651,7 +678,11 @@ class MentalHealthForm(IntakeForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose from the conditions shown"},
     )
-    diagnoses_other = text("What else have you been told you have?", required=False)
+    diagnoses_other = text(
+        "What else have you been told you have?",
+        required=False,
+        message="Tell us what else you have been told you have",
+    )
     depression_onset_age = whole_number(
         "How old were you when depression first started?",
         1,
@@ -689,12 +720,6 @@ class MentalHealthForm(IntakeForm):
             hint="You chose “Something else”.",
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["diagnoses_other"].error_messages["required"] = (
-            "Tell us what else you have been told you have"
-        )
 
     def layout(self):
         return [
@@ -1106,6 +1131,7 @@ KG_PER_LB = Decimal("0.45359237")
 
 
 class MedicalForm(IntakeForm):
+    uses_context = True
     hypertension = choice(
         "Has a clinician ever told you that you have high blood pressure?",
         [
@@ -1165,9 +1191,9 @@ class MedicalForm(IntakeForm):
         message="Choose how you will give your height",
         initial="ft_in",
     )
-    height_cm = decimal_number("Height in centimeters", 50, 272)
-    height_ft = whole_number("Feet", 1, 8, required=False)
-    height_in = decimal_number("Inches", 0, 11.99)
+    height_cm = decimal_number("Height in centimeters", 50, 272, message="Enter your height")
+    height_ft = whole_number("Feet", 1, 8, required=False, message="Enter your height")
+    height_in = decimal_number("Inches", 0, 11.99, message="Enter your height")
     weight_value = decimal_number(
         "Weight", 2, 1433, required=True, message="Enter your weight", help_text="Used for dosing."
     )
@@ -1200,11 +1226,6 @@ class MedicalForm(IntakeForm):
     prior_anesthesia_or_ketamine_reaction = yes_no_unsure(
         "Have you ever had a bad reaction to an anesthetic or to ketamine?"
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("height_cm", "height_ft", "height_in"):
-            self.fields[name].error_messages["required"] = "Enter your height"
 
     reveals = (
         Reveal(
@@ -1517,6 +1538,7 @@ def channels_in_words(channels) -> str:
 
 
 class ConsentForm(IntakeForm):
+    uses_context = True
     not_emergency_service = forms.BooleanField(
         label="I understand that this form is not an emergency service and is not watched in "
         "real time. If I need help now, I will call or text 988, or call 911.",
@@ -1543,6 +1565,7 @@ class ConsentForm(IntakeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         channels = channels_in_words(self.context.get("contact_channels"))
+        self.own_fields()
         self.fields[
             "contact_by_chosen_channels"
         ].label = f"The clinic may contact me by {channels} about my intake."

@@ -1,5 +1,6 @@
 """Encryption at rest, key rotation, and keeping patient information out of logs and reports."""
 
+import json
 import logging
 import sys
 from io import StringIO
@@ -11,7 +12,7 @@ from django.db import connection
 from django.test import override_settings
 
 from clinic.reporting import PatientDataReporter, RedactPrivateLinks
-from screening.models import Submission
+from screening.models import Draft, Submission
 from tests.factories import intake_document, make_submission
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,50 @@ def test_rotating_keys_re_encrypts_everything_with_the_new_key():
         reread = Submission.objects.get(pk=submission.pk)
         assert reread.intake["about"]["legal_name"] == "Jordan A. Rivera"
         assert reread.screenings.get().result["outcome"] == "eligible_for_consultation"
+
+
+def draft_with_two_steps():
+    draft, _token = Draft.start()
+    draft.answers = {
+        "about": {"legal_name": "Quinn Example", "email": "quinn@example.org"},
+        "care-team": {"therapist": "Robin Ortiz, LCSW"},
+    }
+    draft.save(update_fields=["answers"])
+    return draft
+
+
+def sealed_sections(draft):
+    stored = raw_column(Draft, "answers", draft.pk)
+    return json.loads(stored) if isinstance(stored, str) else stored
+
+
+def test_a_draft_keeps_each_step_sealed_on_its_own():
+    draft = draft_with_two_steps()
+
+    sections = sealed_sections(draft)
+
+    assert sorted(sections) == ["about", "care-team"]
+    raw = json.dumps(sections)
+    for clear in ("Quinn", "quinn@example.org", "Ortiz", "legal_name", "therapist"):
+        assert clear not in raw
+    assert Draft.objects.get(pk=draft.pk).answers["care-team"] == {"therapist": "Robin Ortiz, LCSW"}
+
+
+def test_rotating_keys_re_encrypts_every_step_of_a_draft():
+    with override_settings(FIELD_ENCRYPTION_KEYS=[OLD_KEY]):
+        draft = draft_with_two_steps()
+        before = sealed_sections(draft)
+
+    with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY, OLD_KEY]):
+        out = StringIO()
+        call_command("rotate_keys", stdout=out)
+    assert "screening.Draft: 1 row(s)" in out.getvalue()
+    after = sealed_sections(draft)
+    assert sorted(after) == sorted(before)
+    assert all(after[name] != before[name] for name in before)
+
+    with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
+        assert Draft.objects.get(pk=draft.pk).answers["about"]["legal_name"] == "Quinn Example"
 
 
 def test_a_value_whose_key_was_removed_fails_loudly_not_silently():

@@ -181,29 +181,77 @@ def test_a_step_page_and_a_saved_step_cost_a_fixed_number_of_queries(
 
     with django_assert_num_queries(1):
         client.get(step_url(token, "medical"))
-    # The draft, then one compare-and-set update: no lock, no transaction.
+    # A step whose questions depend on nothing earlier: the write alone, which checks the link.
+    with django_assert_num_queries(1):
+        response = client.post(step_url(token, "care-team"), step_data("care-team"))
+    assert response.status_code == 302
+    # Pregnancy questions depend on "About you": that one section, then the write.
     with django_assert_num_queries(2):
-        client.post(step_url(token, "medical"), step_data("medical"))
+        response = client.post(step_url(token, "medical"), step_data("medical"))
+    assert response.status_code == 302
 
 
-def test_a_save_from_a_stale_copy_never_overwrites_another_tabs_save(client):
+def test_two_tabs_saving_different_steps_at_once_both_keep_their_answers(client):
     from screening import intake_flow as flow
     from screening import intake_steps as steps
 
-    draft, token = draft_at("questionnaires", client)
+    _draft, token = draft_at("questionnaires", client)
+    # Both tabs opened the draft before either saved: the saves are merged by the database,
+    # one section each, so neither overwrites the other.
     stale = flow.find_draft(token)
-    # Meanwhile another tab changes the care team.
     client.post(step_url(token, "care-team"), step_data("care-team", therapist="Robin Ortiz, LCSW"))
+    assert stale.answers["care-team"].get("therapist") != "Robin Ortiz, LCSW"
 
-    written = flow.record_step(stale, steps.BY_SLUG["about"], {"legal_name": "Stale copy"})
+    assert flow.record_step(token, steps.BY_SLUG["about"], {"legal_name": "Other tab"})
 
-    assert written is None
     answers = Draft.objects.get().answers
     assert answers["care-team"]["therapist"] == "Robin Ortiz, LCSW"
-    assert answers["about"]["legal_name"] == "Jordan A. Rivera"
-    # Read again, the same save goes through and keeps the other tab's answers.
-    fresh = flow.find_draft(token)
-    assert flow.record_step(fresh, steps.BY_SLUG["about"], {"legal_name": "New"}) is not None
-    answers = Draft.objects.get().answers
-    assert answers["care-team"]["therapist"] == "Robin Ortiz, LCSW"
-    assert answers["about"]["legal_name"] == "New"
+    assert answers["about"] == {"legal_name": "Other tab"}
+    assert answers["mental-health"] == stale.answers["mental-health"]
+
+
+def test_a_step_is_stored_only_where_the_link_opens_it(client):
+    from screening import intake_flow as flow
+    from screening import intake_steps as steps
+
+    _draft, token = draft_at("care-team", client)
+    before = Draft.objects.get().answers
+
+    # An earlier step not done yet, a wrong link: nothing is written.
+    assert not flow.record_step(token, steps.BY_SLUG["medical"], {"hypertension": "no"})
+    assert not flow.record_step("x" * 43, steps.BY_SLUG["about"], {"legal_name": "Nobody"})
+    assert Draft.objects.get().answers == before
+
+    # Sent or expired: nothing is written either.
+    Draft.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert not flow.record_step(token, steps.BY_SLUG["about"], {"legal_name": "Late"})
+    Draft.objects.update(expires_at=timezone.now() + timedelta(days=1), submitted_at=timezone.now())
+    assert not flow.record_step(token, steps.BY_SLUG["about"], {"legal_name": "Late"})
+    assert Draft.objects.get().answers == before
+
+
+def test_nothing_after_the_questionnaires_is_stored_while_the_support_page_waits(client):
+    from screening import intake_flow as flow
+    from screening import intake_steps as steps
+
+    _draft, token = draft_at("medical", client)
+    Draft.objects.update(risk_pending=True)
+
+    assert not flow.record_step(token, steps.BY_SLUG["medical"], {"hypertension": "no"})
+    # Steps before the questionnaires stay open.
+    assert flow.record_step(token, steps.BY_SLUG["care-team"], step_data_answers("care-team"))
+    response = client.post(step_url(token, "medical"), step_data("medical"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/intake/r/{token}/support/"
+    assert "medical" not in Draft.objects.get().answers
+
+
+def step_data_answers(slug):
+    """A step's answers as its forms clean them."""
+    from screening import intake_flow as flow
+    from screening import intake_steps as steps
+    from tests.intake_helpers import step_data
+
+    forms = flow.build_step_forms(steps.BY_SLUG[slug], {}, step_data(slug))
+    assert forms.is_valid()
+    return forms.to_answers()

@@ -193,3 +193,38 @@ def test_a_row_can_be_removed_and_blank_rows_are_ignored(client):
     assert response.status_code == 302
     trials = Draft.objects.get().answers["mental-health"]["trials"]
     assert [trial["medication"] for trial in trials] == ["sertraline", "venlafaxine"]
+
+
+def field_state(form_class):
+    """What rendering or one person's form could change in a class's shared fields."""
+    state = {}
+    for name, field in form_class.base_fields.items():
+        widgets = getattr(field.widget, "widgets", [field.widget])
+        state[name] = (
+            str(field.label),
+            field.required,
+            dict(field.error_messages),
+            [dict(widget.attrs) for widget in widgets],
+        )
+    return state
+
+
+def test_showing_pages_with_mistakes_never_changes_the_fields_forms_share(client):
+    from screening import intake_steps as steps
+
+    _draft, token = draft_at("review", client)
+    classes = {step.form for step in steps.STEPS}
+    classes |= {rows.formset.form for step in steps.STEPS for rows in step.formsets}
+    before = {form_class: field_state(form_class) for form_class in classes}
+
+    for step in steps.STEPS:
+        client.get(step_url(token, step.slug))
+        broken = {key: "x" * 300 for key in step_data(step.slug) if "FORMS" not in key}
+        body = client.post(step_url(token, step.slug), broken).content.decode()
+        assert "There is a problem" in body or "is-invalid" in body, step.slug
+
+    after = {form_class: field_state(form_class) for form_class in classes}
+    assert after == before
+    # A fresh page shows no trace of another person's mistakes.
+    body = client.get(step_url(token, "about")).content.decode()
+    assert "is-invalid" not in body

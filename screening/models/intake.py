@@ -15,7 +15,7 @@ from django.db import connections, models, transaction
 from django.utils import timezone
 
 from clinic import crypto
-from clinic.fields import EncryptedJSONField
+from clinic.fields import EncryptedJSONField, EncryptedSectionsField
 
 QUESTIONNAIRE_VERSION = "2026.11"
 
@@ -82,12 +82,103 @@ class DraftQuerySet(models.QuerySet):
             sql += " FOR UPDATE"
         return next(iter(self.raw(sql, [hash_token(token), now])), None)
 
+    def open_section(self, token: str, section: str):
+        """(found, answers): one section of a live, unsent draft's answers, decrypted alone
+        (found is False for a wrong, expired or sent link). A step whose questions depend on
+        another step's answers reads just that step, not the whole draft."""
+        if not token or len(token) > 100:
+            return False, None
+        connection = connections[self.db]
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        if connection.vendor == "postgresql":
+            pick = "answers ->> %s"
+        else:
+            pick, section = "json_extract(answers, %s)", f'$."{section}"'
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {pick} FROM {table} "  # noqa: S608
+                "WHERE token_hash = %s AND expires_at > %s AND submitted_at IS NULL",
+                [section, hash_token(token), _db_now(connection)],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return False, None
+        return True, (EncryptedSectionsField.open(row[0]) if row[0] else None)
+
+    def save_step(
+        self, token: str, step: str, answers: dict, *, after: list, next_step: str,
+        expires_at, risk_pending: bool | None = None, unless_risk_pending: bool = False, now=None,
+    ) -> bool:  # fmt: skip
+        """Store one step's answers in the draft a private link opens, in one statement.
+
+        The row is written only while the link is live and unsent, every step in `after` is
+        done and (with `unless_risk_pending`) no support page is waiting; otherwise nothing is
+        written and False comes back, for the caller to work out where the person belongs.
+        Only this step's section is encrypted and merged into the row, by the database: two
+        tabs saving different steps at once both keep their answers, with no lock, no
+        transaction and no read first (the intake's commonest write: bench/bench_intake.py).
+        """
+        if not token or len(token) > 100:
+            return False
+        connection = connections[self.db]
+        now = now or timezone.now()
+        sql = SAVE_STEP_SQL[connection.vendor].format(
+            table=connection.ops.quote_name(self.model._meta.db_table),
+            risk=", risk_pending = %(risk)s" if risk_pending is not None else "",
+            unless_risk=" AND NOT risk_pending" if unless_risk_pending else "",
+        )
+        params = {
+            "step": step,
+            "sealed": EncryptedSectionsField.seal(answers),
+            "next_step": next_step,
+            "expires_at": _db_now(connection, expires_at),
+            "now": _db_now(connection, now),
+            "risk": risk_pending,
+            "token_hash": hash_token(token),
+            "after": json.dumps(list(after)),
+            "after_count": len(after),
+        }
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.rowcount == 1
+
+
+# Draft.objects.save_step() for each database the app runs on. Only the quoted table name and
+# the fixed fragments in save_step() are formatted in; every value is a parameter.
+SAVE_STEP_SQL = {
+    "postgresql": (
+        "UPDATE {table} SET "
+        "answers = answers || jsonb_build_object(%(step)s::text, %(sealed)s::text), "
+        "completed_steps = CASE WHEN completed_steps ? %(step)s THEN completed_steps "
+        "ELSE completed_steps || jsonb_build_array(%(step)s::text) END, "
+        "current_step = %(next_step)s, expires_at = %(expires_at)s, updated_at = %(now)s{risk} "
+        "WHERE token_hash = %(token_hash)s AND expires_at > %(now)s AND submitted_at IS NULL "
+        "AND completed_steps @> %(after)s::jsonb{unless_risk}"
+    ),
+    "sqlite": (
+        "UPDATE {table} SET "
+        "answers = json_set(answers, '$.\"' || %(step)s || '\"', %(sealed)s), "
+        "completed_steps = CASE WHEN EXISTS "
+        "(SELECT 1 FROM json_each(completed_steps) WHERE value = %(step)s) THEN completed_steps "
+        "ELSE json_insert(completed_steps, '$[#]', %(step)s) END, "
+        "current_step = %(next_step)s, expires_at = %(expires_at)s, updated_at = %(now)s{risk} "
+        "WHERE token_hash = %(token_hash)s AND expires_at > %(now)s AND submitted_at IS NULL "
+        "AND (SELECT COUNT(*) FROM json_each(completed_steps) "
+        "WHERE value IN (SELECT value FROM json_each(%(after)s))) = %(after_count)s{unless_risk}"
+    ),
+}
+
+
+def _db_now(connection, moment=None):
+    field = Draft._meta.get_field("expires_at")
+    return field.get_db_prep_value(moment or timezone.now(), connection)
+
 
 class Draft(models.Model):
     """An intake in progress, reached through a private link. Answers are kept per step."""
 
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    answers = EncryptedJSONField(blank=True)
+    answers = EncryptedSectionsField(blank=True)
     current_step = models.CharField(max_length=40, blank=True)
     completed_steps = models.JSONField(default=list, blank=True)
     questionnaire_version = models.CharField(max_length=20, default=QUESTIONNAIRE_VERSION)
@@ -121,41 +212,6 @@ class Draft(models.Model):
     @property
     def is_submitted(self):
         return hasattr(self, "submission") and self.submission is not None
-
-    def update_columns(self, *, unless_changed_since=None, **values) -> bool:
-        """Set and save just these fields, in one UPDATE built without the ORM's query
-        machinery (the intake saves a step on every POST). Values are prepared by their fields,
-        so encrypted fields are encrypted as in save().
-
-        With `unless_changed_since` (the updated_at this copy was read with), the row is only
-        written if nobody wrote it since: compare-and-set, so no lock or transaction is needed.
-        Returns whether the row was written.
-        """
-        connection = connections[Draft.objects.db]
-        quote = connection.ops.quote_name
-        fields = [self._meta.get_field(name) for name in values]
-        assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-        params = [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, values.values(), strict=True)
-        ]
-        where = f"{quote(self._meta.pk.column)} = %s"
-        params.append(self.pk)
-        if unless_changed_since is not None:
-            updated_at = self._meta.get_field("updated_at")
-            where += f" AND {quote(updated_at.column)} = %s"
-            params.append(updated_at.get_db_prep_value(unless_changed_since, connection))
-        with connection.cursor() as cursor:
-            # Only quoted column names from the model are interpolated; values are parameters.
-            cursor.execute(
-                f"UPDATE {quote(self._meta.db_table)} SET {assignments} WHERE {where}",  # noqa: S608
-                params,
-            )
-            written = cursor.rowcount == 1
-        if written:
-            for name, value in values.items():
-                setattr(self, name, value)
-        return written
 
 
 def new_reference() -> str:

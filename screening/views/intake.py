@@ -142,48 +142,57 @@ def step(request, token, slug):
     )
 
 
-# A save loses a race only to another save of the same intake in the same instant (two tabs);
-# reading again and retrying settles it.
-SAVE_ATTEMPTS = 3
-
-
 def save_step(request, token, step):
     action = request.POST.get("action", "continue")
-    for _attempt in range(SAVE_ATTEMPTS):
+    prefixes = {rows.prefix for rows in step.formsets}
+    if action.startswith("add-") and action[4:] in prefixes:
+        # Adding a row without JavaScript: show the page again with what was typed.
         draft, elsewhere = unsent_draft(request, token)
         if elsewhere:
             return elsewhere
         if target := flow.detour(draft, step):
             return go(token, target)
+        data = flow.with_extra_row(request.POST, action[4:])
+        step_forms = flow.build_step_forms(step, draft.answers, data)
+        step_forms.hide_errors()
+        context = step_context(request, token, draft, step, step_forms, errors=[])
+        return render(request, "intake/step.html", context)
 
-        prefixes = {rows.prefix for rows in step.formsets}
-        if action.startswith("add-") and action[4:] in prefixes:
-            # Adding a row without JavaScript: show the page again with what was typed.
-            data = flow.with_extra_row(request.POST, action[4:])
-            step_forms = flow.build_step_forms(step, draft.answers, data)
-            step_forms.hide_errors()
-            context = step_context(request, token, draft, step, step_forms, errors=[])
-            return render(request, "intake/step.html", context)
+    # The common case, answers that pass and a link that opens this step, is one write: the
+    # database checks the link and the step's place in the order as it stores the answers.
+    found, earlier = flow.context_for_step(token, step)
+    step_forms = flow.build_step_forms(step, earlier, request.POST)
+    valid = found and step_forms.is_valid()
+    saved = step_forms.to_answers() if valid else None
+    if valid and flow.record_step(token, step, saved):
+        return saved_and_on(token, step, saved, action)
 
-        step_forms = flow.build_step_forms(step, draft.answers, request.POST)
-        if not step_forms.is_valid():
-            context = step_context(
-                request, token, draft, step, step_forms, leaving=action == "later"
-            )
-            return render(request, "intake/step.html", context)
-        target = flow.record_step(draft, step, step_forms.to_answers())
-        if target is not None:
-            break
-    else:
+    # Not stored: the link is wrong, expired or sent, the step is not open yet, or an answer
+    # needs another look. Read the draft to tell which.
+    draft, elsewhere = unsent_draft(request, token)
+    if elsewhere:
+        return elsewhere
+    if target := flow.detour(draft, step):
+        return go(token, target)
+    if valid:
+        # The draft changed between the write and the read (it was sent, or the support page
+        # came up, in another tab, and then that settled): one more try.
+        if flow.record_step(token, step, saved):
+            return saved_and_on(token, step, saved, action)
         messages.warning(
             request, "This page could not be saved just now. Please press “Save” once more."
         )
         return render(
             request, "intake/step.html", step_context(request, token, draft, step, step_forms)
         )
+    context = step_context(request, token, draft, step, step_forms, leaving=action == "later")
+    return render(request, "intake/step.html", context)
+
+
+def saved_and_on(token, step, saved, action):
     if action == "later":
         return redirect("intake:saved", token=token)
-    return go(token, target)
+    return go(token, flow.where_next(step, saved))
 
 
 def review(request, token):
