@@ -177,7 +177,9 @@ def _db_now(connection, moment=None):
 class Draft(models.Model):
     """An intake in progress, reached through a private link. Answers are kept per step."""
 
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique through Meta.constraints: unique=True would add a second, LIKE-pattern index
+    # that no query uses and every new draft pays for.
+    token_hash = models.CharField(max_length=64, editable=False)
     answers = EncryptedSectionsField(blank=True)
     current_step = models.CharField(max_length=40, blank=True)
     completed_steps = models.JSONField(default=list, blank=True)
@@ -192,12 +194,16 @@ class Draft(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    expires_at = models.DateTimeField(default=default_expiry, db_index=True)
+    # Not indexed: every save moves it, and an indexed column that changes makes each save
+    # write new index entries instead of a heap-only (HOT) update. Only the daily purge
+    # filters on it, and a scan of the drafts table suits a daily job.
+    expires_at = models.DateTimeField(default=default_expiry)
 
     objects = DraftQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["token_hash"], name="draft_token_hash")]
 
     def __str__(self):
         return f"Draft {self.pk}"
