@@ -1,9 +1,15 @@
-"""The app's URLs plus two baselines through the same middleware: /bench/bare-form/, a
-three-field Django form with CSRF, validated and redirected, no database (the baseline the
-intake steps are held to); and /bench/bare-form-saved/, the same form that also inserts one row
-(bench_bare_form, created by bench_intake.py)."""
+"""The app's URLs plus three baselines through the same middleware: /bench/bare-form/, a
+three-field Django form with CSRF, validated and redirected, no database; /bench/bare-form-saved/,
+the same form that also inserts one row (bench_bare_form, created by bench_intake.py); and
+/bench/step-forms/<step>/, each intake step's own Django forms, validated and redirected the
+same way with nothing read or stored; and /bench/step-forms-saved/<step>/, the same forms whose
+answers are then inserted as one plain JSON row (bench_step_answers), the way a bare Django
+view keeps what a form cleaned: no draft, no link, no encryption."""
+
+import json
 
 from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -13,6 +19,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from clinic.urls import urlpatterns as clinic_urlpatterns
+from screening import intake_flow as flow
+from screening import intake_steps as steps
 
 
 class BareForm(forms.Form):
@@ -49,8 +57,39 @@ def bare_form_saved(request):
     return redirect("/bench/bare-form/")
 
 
+def cleaned_step(request, slug):
+    """The step and its validated forms, or None. No earlier answers are given: the forms ask
+    only what needs none (no pregnancy questions), which if anything makes these baselines a
+    little faster than the steps they stand beside."""
+    step = steps.BY_SLUG[slug]
+    forms = flow.build_step_forms(step, {}, request.POST)
+    return (step, forms) if forms.is_valid() else None
+
+
+@require_http_methods(["POST"])
+def step_forms(request, slug):
+    if not (cleaned := cleaned_step(request, slug)):
+        return HttpResponse(status=400)
+    return redirect(f"/bench/step-forms/{steps.next_step(cleaned[0]).slug}/")
+
+
+@require_http_methods(["POST"])
+def step_forms_saved(request, slug):
+    if not (cleaned := cleaned_step(request, slug)):
+        return HttpResponse(status=400)
+    step, forms = cleaned
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_step_answers (step, answers) VALUES (%s, %s)",
+            [slug, json.dumps(forms.to_answers(), cls=DjangoJSONEncoder)],
+        )
+    return redirect(f"/bench/step-forms-saved/{steps.next_step(step).slug}/")
+
+
 urlpatterns = [
     path("bench/bare-form/", bare_form),
+    path("bench/step-forms/<slug:slug>/", step_forms),
+    path("bench/step-forms-saved/<slug:slug>/", step_forms_saved),
     path("bench/bare-form-saved/", bare_form_saved),
     *clinic_urlpatterns,
 ]
