@@ -408,7 +408,7 @@ def main():
         for part, whole in (("bare-save", "bare"), ("step-forms-saved", "step-forms")):
             ratio, low, high = share(part, whole)
             print(
-                f"  {KINDS[part].strip()} / {KINDS[whole].strip().lower()}: {ratio:.0%} "
+                f"  {KINDS[part].strip()} / {KINDS[whole].strip()}: {ratio:.0%} "
                 f"({low:.0%} to {high:.0%})"
             )
 
