@@ -250,37 +250,34 @@ def link_expiry(now):
     return now + timedelta(days=settings.DRAFT_TTL_DAYS)
 
 
-def record_step(token: str, step: steps.Step, saved: dict, now=None) -> bool:
-    """Store one step's answers in the draft a private link opens; False when the link does
-    not open this step just now (wrong, expired or sent link; an earlier step not done; the
-    support page waiting), in which case nothing is written.
+def record_step(token: str, step: steps.Step, saved: dict, now=None) -> str | None:
+    """Store one step's answers in the draft a private link opens and return where to go
+    next: the support page straight after questionnaires that show suicide risk, otherwise
+    the next step. None when the link does not open this step just now (wrong, expired or
+    sent link; an earlier step not done; the support page waiting): nothing is written.
 
     The checks are the same as `detour()`'s, made by the database in the write itself, so a
     step's save is one statement: no read first, no lock, no transaction
-    (bench/bench_intake.py). `where_next()` then says where the person goes.
+    (bench/bench_intake.py).
     """
     now = now or timezone.now()
     following = steps.next_step(step)
     position = steps.index_of(step.slug)
-    return Draft.objects.save_step(
+    shows_risk = questionnaire_shows_risk(saved) if step is steps.QUESTIONNAIRES else None
+    written = Draft.objects.save_step(
         token,
         step.slug,
         saved,
         after=[each.slug for each in steps.ANSWER_STEPS[:position]],
         next_step=following.slug,
-        risk_pending=questionnaire_shows_risk(saved) if step is steps.QUESTIONNAIRES else None,
+        risk_pending=shows_risk,
         unless_risk_pending=position > steps.index_of(steps.QUESTIONNAIRES.slug),
         expires_at=link_expiry(now),
         now=now,
     )
-
-
-def where_next(step: steps.Step, saved: dict) -> str:
-    """Where a person goes once a step is saved: the support page straight after
-    questionnaires that show suicide risk, otherwise the next step."""
-    if step is steps.QUESTIONNAIRES and questionnaire_shows_risk(saved):
-        return SUPPORT
-    return steps.next_step(step).slug
+    if not written:
+        return None
+    return SUPPORT if shows_risk else following.slug
 
 
 def context_for_step(token: str, step: steps.Step) -> tuple[bool, dict]:

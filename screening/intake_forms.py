@@ -16,7 +16,7 @@ from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Layout
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -283,6 +283,21 @@ def _empty(value) -> bool:
     return value is None or value == ""
 
 
+class NoContext(dict):
+    """The context of a form that declares it needs none."""
+
+    def __getitem__(self, key):
+        raise ImproperlyConfigured(
+            f"This form reads earlier answers ({key!r}): set uses_context = True on it"
+        )
+
+    def get(self, key, default=None):
+        return self[key]
+
+
+NO_CONTEXT = NoContext()
+
+
 class IntakeForm(forms.Form):
     """Common behaviour: friendly labels, dependent questions, a crispy layout, JSON answers."""
 
@@ -295,12 +310,13 @@ class IntakeForm(forms.Form):
     # questions that are hidden until they apply.
     use_required_attribute = False
     # Whether any question depends on earlier answers (self.context): a step whose questions
-    # depend on nothing is validated without reading the draft first.
+    # depend on nothing is validated without reading the draft first, so its forms are given
+    # no context, and reading one anyway fails loudly rather than validating against nothing.
     uses_context = False
 
     def __init__(self, *args, context=None, **kwargs):
         kwargs.setdefault("label_suffix", "")
-        self.context = context or {}
+        self.context = (context or {}) if self.uses_context else NO_CONTEXT
         self.label_optional_questions()
         self._owns_fields = False
         super().__init__(*args, **kwargs)

@@ -47,6 +47,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def could_be_token(token) -> bool:
+    # Anything longer than a real token is refused before it is hashed or sent to the database.
+    return bool(token) and len(token) <= 100
+
+
 def default_expiry():
     return timezone.now() + timedelta(days=settings.DRAFT_TTL_DAYS)
 
@@ -60,7 +65,7 @@ class DraftQuerySet(models.QuerySet):
 
     def for_token(self, token: str):
         """The live draft a private link opens, or None. Expired and unknown links look alike."""
-        if not token or len(token) > 100:
+        if not could_be_token(token):
             return None
         return self.live().filter(token_hash=hash_token(token)).first()
 
@@ -71,11 +76,11 @@ class DraftQuerySet(models.QuerySet):
         One plain statement: it runs on every intake request, and building it through the ORM
         was a third of the CPU a step's POST took (bench/bench_intake.py).
         """
-        if not token or len(token) > 100:
+        if not could_be_token(token):
             return None
         connection = connections[self.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
-        now = self.model._meta.get_field("expires_at").get_db_prep_value(timezone.now(), connection)
+        now = _db_now(connection)
         # Only the model's own quoted table name is interpolated; values are parameters.
         sql = f"SELECT * FROM {table} WHERE token_hash = %s AND expires_at > %s"  # noqa: S608
         if lock and connection.features.has_select_for_update:
@@ -86,7 +91,7 @@ class DraftQuerySet(models.QuerySet):
         """(found, answers): one section of a live, unsent draft's answers, decrypted alone
         (found is False for a wrong, expired or sent link). A step whose questions depend on
         another step's answers reads just that step, not the whole draft."""
-        if not token or len(token) > 100:
+        if not could_be_token(token):
             return False, None
         connection = connections[self.db]
         table = connection.ops.quote_name(self.model._meta.db_table)
@@ -118,7 +123,7 @@ class DraftQuerySet(models.QuerySet):
         tabs saving different steps at once both keep their answers, with no lock, no
         transaction and no read first (the intake's commonest write: bench/bench_intake.py).
         """
-        if not token or len(token) > 100:
+        if not could_be_token(token):
             return False
         connection = connections[self.db]
         now = now or timezone.now()

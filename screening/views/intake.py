@@ -164,8 +164,8 @@ def save_step(request, token, step):
     step_forms = flow.build_step_forms(step, earlier, request.POST)
     valid = found and step_forms.is_valid()
     saved = step_forms.to_answers() if valid else None
-    if valid and flow.record_step(token, step, saved):
-        return saved_and_on(token, step, saved, action)
+    if valid and (target := flow.record_step(token, step, saved)):
+        return saved_and_on(token, target, action)
 
     # Not stored: the link is wrong, expired or sent, the step is not open yet, or an answer
     # needs another look. Read the draft to tell which.
@@ -177,8 +177,8 @@ def save_step(request, token, step):
     if valid:
         # The draft changed between the write and the read (it was sent, or the support page
         # came up, in another tab, and then that settled): one more try.
-        if flow.record_step(token, step, saved):
-            return saved_and_on(token, step, saved, action)
+        if target := flow.record_step(token, step, saved):
+            return saved_and_on(token, target, action)
         messages.warning(
             request, "This page could not be saved just now. Please press “Save” once more."
         )
@@ -189,10 +189,10 @@ def save_step(request, token, step):
     return render(request, "intake/step.html", context)
 
 
-def saved_and_on(token, step, saved, action):
+def saved_and_on(token, target, action):
     if action == "later":
         return redirect("intake:saved", token=token)
-    return go(token, flow.where_next(step, saved))
+    return go(token, target)
 
 
 def review(request, token):
