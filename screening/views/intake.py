@@ -63,6 +63,15 @@ def unsent_draft(request, token):
     return draft, None
 
 
+def step_draft(request, token, step):
+    """Like unsent_draft(), for one step's page: also the redirect to where the person
+    belongs when this step is not open to them yet."""
+    draft, elsewhere = unsent_draft(request, token)
+    if elsewhere is None and (target := flow.detour(draft, step)):
+        return None, go(token, target)
+    return draft, elsewhere
+
+
 def go(token: str, target: str):
     if target == flow.SUPPORT:
         return redirect("intake:support", token=token)
@@ -131,11 +140,9 @@ def step(request, token, slug):
     if request.method == "POST":
         return save_step(request, token, step)
 
-    draft, elsewhere = unsent_draft(request, token)
+    draft, elsewhere = step_draft(request, token, step)
     if elsewhere:
         return elsewhere
-    if target := flow.detour(draft, step):
-        return go(token, target)
     step_forms = flow.build_step_forms(step, draft.answers)
     return render(
         request, "intake/step.html", step_context(request, token, draft, step, step_forms)
@@ -147,11 +154,9 @@ def save_step(request, token, step):
     prefixes = {rows.prefix for rows in step.formsets}
     if action.startswith("add-") and action[4:] in prefixes:
         # Adding a row without JavaScript: show the page again with what was typed.
-        draft, elsewhere = unsent_draft(request, token)
+        draft, elsewhere = step_draft(request, token, step)
         if elsewhere:
             return elsewhere
-        if target := flow.detour(draft, step):
-            return go(token, target)
         data = flow.with_extra_row(request.POST, action[4:])
         step_forms = flow.build_step_forms(step, draft.answers, data)
         step_forms.hide_errors()
@@ -169,11 +174,9 @@ def save_step(request, token, step):
 
     # Not stored: the link is wrong, expired or sent, the step is not open yet, or an answer
     # needs another look. Read the draft to tell which.
-    draft, elsewhere = unsent_draft(request, token)
+    draft, elsewhere = step_draft(request, token, step)
     if elsewhere:
         return elsewhere
-    if target := flow.detour(draft, step):
-        return go(token, target)
     if valid:
         # The draft changed between the write and the read (it was sent, or the support page
         # came up, in another tab, and then that settled): one more try.
@@ -196,11 +199,9 @@ def saved_and_on(token, target, action):
 
 
 def review(request, token):
-    draft, elsewhere = unsent_draft(request, token)
+    draft, elsewhere = step_draft(request, token, steps.REVIEW)
     if elsewhere:
         return elsewhere
-    if target := flow.detour(draft, steps.REVIEW):
-        return go(token, target)
 
     data = request.POST if request.method == "POST" else None
     step_forms = flow.build_step_forms(steps.REVIEW, draft.answers, data)
