@@ -295,7 +295,7 @@ def payloads_for_steps():
 
     settings.configure(USE_TZ=True, TIME_ZONE="America/New_York")
     django.setup()
-    from tests.intake_helpers import step_data
+    from tests.intake.helpers import step_data
 
     return {slug: urlencode(step_data(slug), doseq=True) for slug in (*STEPS, "review")}
 

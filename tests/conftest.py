@@ -81,7 +81,7 @@ def force_login_is_a_complete_sign_in(monkeypatch):
 
 # Personas: a clinician and a colleague, a coordinator, an administrator and an outsider
 # (signed in, no role) who must be refused. Used by the staff workspace tests and the
-# wrong-person tests of every URL (tests/test_url_access.py).
+# wrong-person tests of every URL (tests/security/test_url_access.py).
 
 # Personas sign in with force_login; hashing a real password costs a second per account.
 NO_PASSWORD = {"password": None}

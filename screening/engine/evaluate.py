@@ -27,7 +27,7 @@ class _Plan:
     - fired: the ``(key, answer)`` pairs that make some simple answer rule fire. Only the
       rules with such a pair, and the rules with conditions of their own, are called. This
       cannot change a result: the pairs are exactly what the rule's condition tests (see
-      rules.answers), and tests/test_engine_properties.py checks it against calling every rule.
+      rules.answers), and tests/engine/test_properties.py checks it against calling every rule.
 
     Intersecting ``dict.items()`` with a frozenset of pairs iterates the pairs and looks each
     key up in the dict, so list and dict answers are never hashed.

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 
 from screening.models import Draft, Submission
 from tests.a11y import assert_accessible
-from tests.intake_helpers import fresh_rate_limits  # noqa: F401 (autouse fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -207,7 +206,7 @@ def test_phone_user_completes_an_intake(live_server, phone_page):
 def test_resume_link_opens_the_intake_in_a_fresh_browser(live_server, browser):
     """Someone saves on one device and opens the private link on another."""
     from screening.models import Draft as DraftModel
-    from tests.intake_helpers import step_url
+    from tests.intake.helpers import step_url
 
     draft, token = DraftModel.start()
     draft.answers = {"about": {"legal_name": "Sam", "email": "sam@example.org"}}

@@ -8,8 +8,8 @@ from clinic.roles import ROLES
 from screening.models import Acknowledgement, Decision
 from tests.a11y import assert_accessible
 from tests.factories import StaffFactory
+from tests.review.helpers import make_outcome_submission
 from tests.signin import browser_second_step
-from tests.staff.helpers import make_outcome_submission
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

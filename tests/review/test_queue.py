@@ -1,0 +1,289 @@
+"""The review queue: urgency order, counts, filters, search, pagination and a fixed number of
+queries whatever the page size or the table's size."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from screening.models import Acknowledgement, Assignment, Decision, Submission
+from tests.review.helpers import make_outcome_submission, signed_in_client, text
+
+QUEUE = reverse("staff:queue")
+
+
+def references(response):
+    return re.findall(
+        r'class="ref fw-semibold" href="/staff/submissions/([A-Z0-9-]+)/"',
+        response.content.decode(),
+    )
+
+
+def ago(**kwargs):
+    return timezone.now() - timedelta(**kwargs)
+
+
+@pytest.fixture
+def mixed(db):
+    """Two of each outcome, the older one created second."""
+    made = {}
+    for outcome in ("eligible_for_consultation", "needs_review", "likely_excluded", "urgent"):
+        newer = make_outcome_submission(outcome, submitted_at=ago(hours=2))
+        older = make_outcome_submission(outcome, submitted_at=ago(days=3))
+        made[outcome] = (older, newer)
+    return made
+
+
+def test_queue_is_sorted_by_urgency_then_oldest_first(clinician, mixed):
+    response = signed_in_client(clinician).get(QUEUE)
+
+    assert response.status_code == 200
+    expected = [
+        s.reference
+        for outcome in ("urgent", "likely_excluded", "needs_review", "eligible_for_consultation")
+        for s in mixed[outcome]
+    ]
+    assert references(response) == expected
+
+
+def test_counts_per_outcome_are_shown_on_top(clinician, mixed):
+    make_outcome_submission("urgent")
+
+    body = text(signed_in_client(clinician).get(QUEUE))
+
+    assert '<span class="count-number">3</span> Urgent' in body
+    assert '<span class="count-number">2</span> Likely excluded' in body
+    assert '<span class="count-number">2</span> Needs review' in body
+    assert '<span class="count-number">2</span> Eligible for consultation' in body
+    assert '<span class="count-number">9</span> All outcomes' in body
+
+
+def test_unacknowledged_urgent_submissions_stand_out_with_their_wait(clinician, mixed):
+    older, newer = mixed["urgent"]
+    Acknowledgement.acknowledge(newer, action="called", note="", by=clinician)
+
+    response = signed_in_client(clinician).get(QUEUE)
+
+    rows = {row.submission.reference: row for row in response.context["rows"]}
+    assert rows[older.reference].waiting
+    assert not rows[newer.reference].waiting
+    body = text(response)
+    assert body.count("Not acknowledged · waiting") == 1
+    assert "Not acknowledged · waiting 3 days" in body
+
+
+def test_queue_rows_name_the_flags_that_need_a_clinician(clinician, mixed):
+    body = text(signed_in_client(clinician).get(QUEUE))
+
+    assert "PHQ-9 item 9" in body  # the urgent flag's title
+    # Informational flags are left for the submission page.
+    assert "Needs someone to take them home" not in body
+
+
+@pytest.mark.parametrize(
+    "outcome", ["urgent", "likely_excluded", "needs_review", "eligible_for_consultation"]
+)
+def test_filter_by_outcome(clinician, mixed, outcome):
+    response = signed_in_client(clinician).get(QUEUE, {"outcome": outcome})
+
+    assert references(response) == [s.reference for s in mixed[outcome]]
+    assert response.context["total"] == 2
+
+
+def test_filter_by_review_status_hides_decided_by_default(clinician, mixed):
+    decided = mixed["eligible_for_consultation"][0]
+    Decision.record(decided, kind="invite", note="Fits.", by=clinician, seen_decision_id=0)
+    client = signed_in_client(clinician)
+
+    assert decided.reference not in references(client.get(QUEUE))
+    assert references(client.get(QUEUE, {"status": "decided"})) == [decided.reference]
+    assert decided.reference in references(client.get(QUEUE, {"status": "all"}))
+    assert len(references(client.get(QUEUE, {"status": "new"}))) == 7
+
+
+def test_filter_by_assigned_clinician_and_mine(clinician, colleague, mixed):
+    mine = mixed["needs_review"][1]
+    theirs = mixed["urgent"][0]
+    Assignment.assign(mine, to=clinician, by=clinician)
+    Assignment.assign(theirs, to=colleague, by=clinician)
+    client = signed_in_client(clinician)
+
+    assert references(client.get(QUEUE, {"assigned": "mine"})) == [mine.reference]
+    assert references(client.get(QUEUE, {"assigned": str(colleague.pk)})) == [theirs.reference]
+    nobody = references(client.get(QUEUE, {"assigned": "none"}))
+    assert len(nobody) == 6 and mine.reference not in nobody
+    assert "In review" in text(client.get(QUEUE, {"assigned": "mine"}))
+
+
+def test_filter_by_submission_date(clinician, mixed):
+    today = timezone.localdate()
+    client = signed_in_client(clinician)
+
+    recent = references(client.get(QUEUE, {"submitted_from": today - timedelta(days=1)}))
+    older = references(client.get(QUEUE, {"submitted_to": today - timedelta(days=2)}))
+
+    assert sorted(recent) == sorted(pair[1].reference for pair in mixed.values())
+    assert sorted(older) == sorted(pair[0].reference for pair in mixed.values())
+
+
+def test_search_by_reference_name_email_or_phone(clinician, db):
+    jordan = make_outcome_submission(
+        "needs_review",
+        about={
+            "legal_name": "Jordan Q. Example",
+            "email": "Jordan.Q@Example.org",
+            "phone": "(910) 555-0177",
+        },
+    )
+    make_outcome_submission("urgent", about={"email": "someone@example.org"})
+    client = signed_in_client(clinician)
+
+    for term in (
+        jordan.reference,
+        jordan.reference.lower(),
+        jordan.reference.replace("-", ""),
+        "jordan q. example",
+        "jordan.q@example.org",
+        "+1 910 555 0177",
+        "9105550177",
+    ):
+        assert references(client.get(QUEUE, {"q": term})) == [jordan.reference], term
+    assert references(client.get(QUEUE, {"q": "Jordan"})) == []
+    assert "No submissions match" in text(client.get(QUEUE, {"q": "nobody@example.org"}))
+
+
+def test_pagination_walks_the_whole_queue(clinician, db):
+    for hours in range(23):
+        make_outcome_submission("needs_review", submitted_at=ago(hours=hours + 1))
+    client = signed_in_client(clinician)
+
+    pages = [references(client.get(QUEUE, {"per_page": 10, "page": n})) for n in (1, 2, 3)]
+
+    assert [len(p) for p in pages] == [10, 10, 3]
+    assert len({ref for page in pages for ref in page}) == 23
+    assert "page 2 of 3" in text(client.get(QUEUE, {"per_page": 10, "page": 2}))
+    # A page past the end shows the last page rather than an error.
+    assert references(client.get(QUEUE, {"per_page": 10, "page": 99})) == pages[2]
+    assert references(client.get(QUEUE, {"per_page": 10, "page": "x"})) == pages[0]
+
+
+def test_pagination_links_keep_the_filters(clinician, db):
+    for _ in range(12):
+        make_outcome_submission("urgent")
+
+    body = signed_in_client(clinician).get(QUEUE, {"outcome": "urgent", "per_page": 10})
+
+    assert 'href="?outcome=urgent&amp;per_page=10&amp;page=2"' in body.content.decode()
+
+
+def test_bad_filters_get_a_message_and_never_an_error(clinician, mixed):
+    response = signed_in_client(clinician).get(
+        QUEUE,
+        {
+            "submitted_from": "2026-13-45",
+            "outcome": "nonsense",
+            "assigned": "999999",
+            "per_page": "7",
+        },
+    )
+
+    assert response.status_code == 200
+    body = text(response)
+    assert 'role="alert"' in body
+    assert "These filters were not applied" in body
+    assert "Enter a valid date" in body
+    assert len(references(response)) == 8  # the unfiltered open queue
+
+
+def test_end_date_before_start_date_is_explained(clinician, mixed):
+    response = signed_in_client(clinician).get(
+        QUEUE, {"submitted_from": "2026-11-20", "submitted_to": "2026-11-01"}
+    )
+
+    assert "The end date is before the start date" in text(response)
+
+
+def test_coordinator_sees_the_queue_without_the_clinical_flags(coordinator, mixed):
+    response = signed_in_client(coordinator).get(QUEUE)
+
+    assert response.status_code == 200
+    assert len(references(response)) == 8
+    body = text(response)
+    assert "Urgent" in body and "Jordan" in body
+    assert "PHQ-9 item 9" not in body
+    assert "C-SSRS risk" not in body
+
+
+# --- A fixed number of queries ------------------------------------------------------------------
+
+# Session, user, roles, reviewers for the filter, counts, rows, their screenings; and three for
+# the staff session's idle timeout, saved on every request (savepoint, update, release); and
+# the session's second-factor device (django-otp).
+QUEUE_QUERIES = 11
+
+
+def _fill(count):
+    outcomes = ["urgent", "likely_excluded", "needs_review", "eligible_for_consultation"]
+    for index in range(count):
+        make_outcome_submission(outcomes[index % 4], submitted_at=ago(hours=index))
+
+
+@pytest.mark.parametrize("count", [3, 60])
+@pytest.mark.parametrize("per_page", [10, 50])
+def test_queue_runs_a_fixed_number_of_queries(
+    clinician, colleague, django_assert_num_queries, count, per_page
+):
+    _fill(count)
+    for submission in Submission.objects.all()[:3]:
+        Assignment.assign(submission, to=colleague, by=clinician)
+        Decision.record(
+            submission,
+            kind="more_info",
+            note="n",
+            information_needed="x",
+            by=clinician,
+            seen_decision_id=0,
+        )
+    client = signed_in_client(clinician)
+
+    with django_assert_num_queries(QUEUE_QUERIES):
+        response = client.get(QUEUE, {"per_page": per_page, "status": "all"})
+
+    assert len(response.context["rows"]) == min(count, per_page)
+
+
+@pytest.mark.parametrize("count", [3, 60])
+def test_coordinators_queue_runs_a_fixed_number_of_queries(
+    coordinator, django_assert_num_queries, count
+):
+    _fill(count)
+    client = signed_in_client(coordinator)
+
+    # As a clinician's, without the screenings, which coordinators do not see.
+    with django_assert_num_queries(QUEUE_QUERIES - 1):
+        client.get(QUEUE, {"per_page": 50})
+
+
+def test_filtered_and_searched_queue_runs_the_same_number_of_queries(
+    clinician, django_assert_num_queries
+):
+    _fill(12)
+    client = signed_in_client(clinician)
+    urgent = Submission.objects.filter(outcome="urgent").first()
+    Assignment.assign(urgent, to=clinician, by=clinician)
+
+    with django_assert_num_queries(QUEUE_QUERIES):
+        response = client.get(
+            QUEUE,
+            {
+                "outcome": "urgent",
+                "assigned": "mine",
+                "status": "all",
+                "submitted_from": "2020-01-01",
+                "q": urgent.reference,
+            },
+        )
+
+    assert references(response) == [urgent.reference]
