@@ -14,9 +14,9 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-FORMAT = "clinic-intake/1"
+from screening import questionnaire as q
 
-YES_NO_UNSURE = ("yes", "no", "unsure")
+FORMAT = q.FORMAT
 
 
 class IntakeError(ValueError):
@@ -279,34 +279,26 @@ def _compile(fields: dict[str, Field], section: str | None) -> Callable:
     return env["check"]
 
 
-_ynu = one_of(*YES_NO_UNSURE)
-_use = one_of("never", "past_only", "past_year", "past_month")
+def _answer(key: str) -> Field:
+    """One answer from the questionnaire definition: its stored codes."""
+    return one_of(*q.by_key(key).stored_choices.codes)
 
-# The medical questions answered yes / no / unsure (the intake form, strategies and demo reuse it).
-MEDICAL_YES_NO_KEYS = (
-    "heart_attack_12_months",
-    "unstable_angina",
-    "stent_or_bypass_12_months",
-    "heart_failure",
-    "arrhythmia",
-    "stroke_or_tia",
-    "brain_bleed",
-    "aneurysm_or_avm",
-    "head_injury_lasting",
-    "hypertensive_encephalopathy",
-    "brain_shunt",
-    "raised_intracranial_pressure",
-    "eye_injury",
-    "seizures",
-    "sleep_apnea",
-    "severe_lung_disease",
-    "bladder_problems",
-    "dementia",
-    "breastfeeding",
-    "planning_pregnancy",
-    "ketamine_allergy",
-    "prior_anesthesia_or_ketamine_reaction",
-)
+
+def _answers(key: str) -> Field:
+    """A list of codes from the questionnaire definition."""
+    return list_of(_answer(key))
+
+
+def _row(row: q.Step, name: str) -> Field:
+    return one_of(*row[name].stored_choices.codes)
+
+
+def _section(section: str, *names: str) -> dict[str, Field]:
+    return {name: _answer(f"{section}.{name}") for name in names}
+
+
+# The medical questions answered yes / no / unsure (the demo and the strategies reuse it).
+MEDICAL_YES_NO_KEYS = q.MEDICAL_YES_NO_KEYS
 
 
 SCHEMA: dict[str, dict[str, Field]] = {
@@ -314,13 +306,13 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "legal_name": _text,
         "preferred_name": _text,
         "date_of_birth": _date,
-        "sex_at_birth": one_of("female", "male", "intersex", "prefer_not_to_say"),
+        "sex_at_birth": _answer("about.sex_at_birth"),
         "gender_identity": _text,
         "email": _text,
         "phone": _text,
         "postal_code": _text,
         "state": _text,
-        "preferred_language": one_of("en", "es"),
+        "preferred_language": _answer("about.preferred_language"),
     },
     "care_team": {
         "psychiatrist": _text,
@@ -328,26 +320,12 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "primary_care": _text,
         "referring_clinician": _text,
         "emergency_contact": obj({"name": _text, "relation": _text, "phone": _text}),
-        "driver_available": _ynu,
+        "driver_available": _answer("care_team.driver_available"),
     },
     "mental_health": {
-        "diagnoses": list_of(
-            one_of(
-                "depression",
-                "bipolar",
-                "anxiety",
-                "ptsd",
-                "ocd",
-                "schizophrenia",
-                "schizoaffective",
-                "eating_disorder",
-                "other",
-            )
-        ),
-        "psychosis_now": _ynu,
-        "psychosis_past": _ynu,
-        "psychosis_family": _ynu,
-        "mania_now": _ynu,
+        "diagnoses": _answers("mental_health.diagnoses"),
+        **_section("mental_health", "psychosis_now", "psychosis_past", "psychosis_family"),
+        "mania_now": _answer("mental_health.mania_now"),
         "depression_onset_age": integer(0, 120),
         "hospitalizations": integer(0, 1000),
         "antidepressant_trials": list_of(
@@ -358,66 +336,43 @@ SCHEMA: dict[str, dict[str, Field]] = {
                     # A number, not only an integer: "2.5 weeks" is a plausible honest answer.
                     "weeks": number(0, 1000),
                     "current_episode": _boolean,
-                    "improvement": one_of("none", "a_little", "partial", "much", "unsure"),
+                    "improvement": _row(q.TRIAL_ROW, "improvement"),
                 }
             )
         ),
         "other_treatments": list_of(
             obj(
-                {
-                    "kind": one_of("psychotherapy", "ect", "tms", "esketamine", "ketamine"),
-                    "outcome": one_of("helped", "partly", "no", "unsure"),
-                }
+                {"kind": _row(q.TREATMENT_ROW, "kind"), "outcome": _row(q.TREATMENT_ROW, "outcome")}
             )
         ),
     },
     "questionnaires": {
-        "phq9": scores(9),
-        "phq9_difficulty": one_of("not_difficult", "somewhat", "very", "extremely"),
-        "gad7": scores(7),
-        "cssrs": obj(
-            dict.fromkeys(("q1", "q2", "q3", "q4", "q5", "q6", "q6_past_3_months"), _boolean)
-        ),
+        "phq9": scores(len(q.PHQ9)),
+        "phq9_difficulty": _answer("questionnaires.phq9_difficulty"),
+        "gad7": scores(len(q.GAD7)),
+        "cssrs": obj(dict.fromkeys((c.key.rsplit(".", 1)[1] for c in q.CSSRS), _boolean)),
     },
     "medical": {
-        "hypertension": one_of("no", "controlled", "uncontrolled", "untreated", "unsure"),
+        "hypertension": _answer("medical.hypertension"),
         "bp_systolic": integer(50, 300),
         "bp_diastolic": integer(20, 200),
         "bp_measured_on": _date,
-        **dict.fromkeys(MEDICAL_YES_NO_KEYS, _ynu),
-        "glaucoma": one_of("no", "treated", "untreated", "unsure"),
-        "liver_disease": one_of("no", "mild", "moderate", "severe", "unsure"),
-        "thyroid": one_of(
-            "no", "underactive", "overactive_controlled", "overactive_uncontrolled", "unsure"
-        ),
+        **_section("medical", *MEDICAL_YES_NO_KEYS),
+        **_section("medical", "glaucoma", "liver_disease", "thyroid"),
         "height_cm": number(50, 272),
         "weight_kg": number(2, 650),
-        "pregnant": one_of("yes", "no", "unsure", "not_applicable"),
+        "pregnant": _answer("medical.pregnant"),
         "allergies": list_of(_text),
     },
     "substances": {
-        "alcohol": one_of("never", "monthly_or_less", "weekly", "daily", "heavy_daily"),
-        "cannabis": _use,
-        "stimulants_nonprescribed": _use,
-        "opioids_nonprescribed": _use,
-        "sedatives_nonprescribed": _use,
-        "dissociatives": _use,
-        "problem_past_3_months": _ynu,
-        "dissociative_misuse_ever": _ynu,
+        "alcohol": _answer("substances.alcohol"),
+        **_section("substances", *q.SUBSTANCE_KINDS.codes),
+        "problem_past_3_months": _answer("substances.problem_past_3_months"),
+        "dissociative_misuse_ever": _answer("substances.dissociative_misuse_ever"),
     },
     "medications": {
         "current": list_of(obj({"name": _text, "dose": _text, "frequency": _text})),
-        "classes": list_of(
-            one_of(
-                "benzodiazepine",
-                "sedative_hypnotic",
-                "opioid",
-                "stimulant",
-                "maoi",
-                "lamotrigine",
-                "memantine",
-            )
-        ),
+        "classes": _answers("medications.classes"),
     },
     "consent": {
         "not_emergency_service": _boolean,
