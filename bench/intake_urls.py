@@ -19,8 +19,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from clinic.urls import urlpatterns as clinic_urlpatterns
-from screening import intake_flow as flow
-from screening import intake_steps as steps
+from screening.intake import flow, steps
 
 
 class BareForm(forms.Form):

@@ -95,7 +95,8 @@ WRONG_CODE = (
 def lockout_username(request, credentials=None):
     """The username django-axes counts failures against (AXES_USERNAME_CALLABLE): as typed,
     cut to the longest username an account can have. Anything longer names no account, and
-    would not fit the lockout table (found by tests/security/test_public_form_fuzz.py on PostgreSQL)."""
+    would not fit the lockout table (found on PostgreSQL by
+    tests/security/test_public_form_fuzz.py)."""
     if credentials:
         typed = credentials.get("username")
     else:

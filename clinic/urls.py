@@ -9,7 +9,7 @@ urlpatterns = [
     path("crisis/", views.crisis_resources, name="crisis"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.health, name="health"),
-    path("intake/", include("screening.urls_intake")),
+    path("intake/", include("screening.intake.urls")),
     path("appointments/", include("appointments.urls")),
     path(
         "accounts/login/",

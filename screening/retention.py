@@ -1,7 +1,7 @@
 """The retention policy (`manage.py apply_retention`, daily from cron).
 
 1. Unfinished intakes whose private link has expired, and intakes abandoned before anything was
-   saved, are deleted (screening.intake_flow.purge_expired, as `purge_drafts` does).
+   saved, are deleted (screening.intake.flow.purge_expired, as `purge_drafts` does).
 2. A closed submission (its newest decision is final: invite or not now) whose decision is older
    than RETENTION_CLOSED_SUBMISSIONS_DAYS is anonymised: the intake becomes a minimal
    de-identified document (the year, the outcome and the scores), the search hashes are cleared,
@@ -31,7 +31,7 @@ from appointments.models import (
     Notification,
 )
 from clinic import audit
-from screening.intake_flow import purge_expired
+from screening.intake.flow import purge_expired
 from screening.models import (
     Acknowledgement,
     Decision,

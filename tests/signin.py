@@ -5,8 +5,8 @@ Staff pages need a password AND a second-factor code (clinic.two_factor). In tes
 tests/conftest.py puts `force_login` below in place of Django's): the user gets a confirmed
 authenticator device and the session carries it, exactly what a correct code leaves behind.
 A test about the half-way state (password given, code not yet) uses `password_only_login`.
-The real steps, password and code, are tested end to end in tests/security/test_two_factor.py and the
-browser tests.
+The real steps, password and code, are tested end to end in tests/security/test_two_factor.py
+and the browser tests.
 """
 
 from django.test import Client

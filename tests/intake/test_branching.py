@@ -3,7 +3,7 @@ do not apply are never stored (the server decides, with or without JavaScript)."
 
 import pytest
 
-from screening.intake_export import draft_to_intake
+from screening.intake.export import draft_to_intake
 from screening.models import Draft, Submission
 from tests.intake.helpers import (
     draft_at,

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from screening.engine import parse_intake, screen
-from screening.intake_export import answers_to_intake, draft_to_intake
+from screening.intake.export import answers_to_intake, draft_to_intake
 from screening.models import Draft, Submission
 from tests.factories import EXAMPLE_INTAKE
 from tests.intake.helpers import (

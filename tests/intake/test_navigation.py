@@ -191,8 +191,7 @@ def test_a_step_page_and_a_saved_step_cost_a_fixed_number_of_queries(
 
 
 def test_two_tabs_saving_different_steps_at_once_both_keep_their_answers(client):
-    from screening import intake_flow as flow
-    from screening import intake_steps as steps
+    from screening.intake import flow, steps
 
     _draft, token = draft_at("questionnaires", client)
     # Both tabs opened the draft before either saved: the saves are merged by the database,
@@ -210,8 +209,7 @@ def test_two_tabs_saving_different_steps_at_once_both_keep_their_answers(client)
 
 
 def test_a_step_is_stored_only_where_the_link_opens_it(client):
-    from screening import intake_flow as flow
-    from screening import intake_steps as steps
+    from screening.intake import flow, steps
 
     _draft, token = draft_at("care-team", client)
     before = Draft.objects.get().answers
@@ -230,8 +228,7 @@ def test_a_step_is_stored_only_where_the_link_opens_it(client):
 
 
 def test_nothing_after_the_questionnaires_is_stored_while_the_support_page_waits(client):
-    from screening import intake_flow as flow
-    from screening import intake_steps as steps
+    from screening.intake import flow, steps
 
     _draft, token = draft_at("medical", client)
     Draft.objects.update(risk_pending=True)
@@ -247,8 +244,7 @@ def test_nothing_after_the_questionnaires_is_stored_while_the_support_page_waits
 
 def step_data_answers(slug):
     """A step's answers as its forms clean them."""
-    from screening import intake_flow as flow
-    from screening import intake_steps as steps
+    from screening.intake import flow, steps
     from tests.intake.helpers import step_data
 
     forms = flow.build_step_forms(steps.BY_SLUG[slug], {}, step_data(slug))

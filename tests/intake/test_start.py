@@ -63,7 +63,7 @@ def test_each_start_gets_its_own_unguessable_link(client):
 
 
 def test_a_script_starting_intakes_from_one_address_is_slowed_down_calmly(client):
-    from screening.views.intake import STARTS_PER_HOUR
+    from screening.intake.views import STARTS_PER_HOUR
 
     allowed = int(STARTS_PER_HOUR.split("/")[0])
     for _ in range(allowed):

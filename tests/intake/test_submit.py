@@ -182,7 +182,7 @@ def test_submissions_keep_the_questionnaire_version_they_were_answered_against(c
 
 def test_a_draft_that_the_engine_would_refuse_is_sent_back_not_lost(client, monkeypatch):
     """The forms should make this impossible; if a rule change ever did, nothing is lost."""
-    from screening import intake_export
+    from screening.intake import export as intake_export
 
     _draft, token = draft_at("review", client)
     real = intake_export.answers_to_intake

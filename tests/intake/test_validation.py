@@ -209,7 +209,7 @@ def field_state(form_class):
 
 
 def test_showing_pages_with_mistakes_never_changes_the_fields_forms_share(client):
-    from screening import intake_steps as steps
+    from screening.intake import steps
 
     _draft, token = draft_at("review", client)
     classes = {step.form for step in steps.STEPS}

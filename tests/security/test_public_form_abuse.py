@@ -9,8 +9,8 @@ from django.utils import timezone
 from django_ratelimit.core import get_usage
 
 from appointments.models import AppointmentRequest
+from screening.intake.views import STEP_POSTS_PER_HOUR
 from screening.models import Draft
-from screening.views.intake import STEP_POSTS_PER_HOUR
 from tests.factories import make_linked_submission
 from tests.intake.helpers import draft_at, step_data, step_url
 

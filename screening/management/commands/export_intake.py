@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.intake_export import draft_to_intake
+from screening.intake.export import draft_to_intake
 from screening.models import Draft, Submission
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from screening.intake_flow import purge_expired
+from screening.intake.flow import purge_expired
 
 
 class Command(BaseCommand):

@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 
-from screening import intake_steps as steps
-from screening.intake_forms import MAX_ROWS, questionnaire_shows_risk
+from screening.intake import steps
+from screening.intake.forms import MAX_ROWS, questionnaire_shows_risk
 from screening.models import Draft, Submission
 
 log = logging.getLogger(__name__)
@@ -323,7 +323,7 @@ def submit(draft_pk: int, consent: dict, now=None) -> SubmitResult:
     one-submission-per-draft constraint backs this up where row locks don't exist (SQLite).
     """
     from screening.engine import IntakeError
-    from screening.intake_export import SECTION_STEPS, draft_to_intake
+    from screening.intake.export import SECTION_STEPS, draft_to_intake
 
     now = now or timezone.now()
     with transaction.atomic():

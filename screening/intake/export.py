@@ -6,7 +6,7 @@ an unfinished draft too (unanswered keys are simply absent). Keys the format doe
 and staff can still read them.
 """
 
-from screening.intake_forms import (
+from screening.intake.forms import (
     BRAIN,
     HEART,
     MEDICATION_CLASSES,

@@ -1,9 +1,9 @@
 """The patient intake. Everything after the welcome page is reached through a private link:
-/intake/r/<token>/..., where the token is the only key (see screening.views.intake)."""
+/intake/r/<token>/..., where the token is the only key (see screening.intake.views)."""
 
 from django.urls import path
 
-from screening.views import intake
+from screening.intake import views as intake
 
 app_name = "intake"
 

@@ -1,4 +1,4 @@
-"""The intake's forms, one per step (screening.intake_steps puts them in order).
+"""The intake's forms, one per step (screening.intake.steps puts them in order).
 
 Forms own validation, with messages written for a person, not a developer. Questions that only
 apply after another answer are declared as `Reveal`s: intake.js shows them when the answer

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from screening import intake_forms as f
+from screening.intake import forms as f
 
 
 @dataclass(frozen=True)

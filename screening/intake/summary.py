@@ -8,9 +8,9 @@ from django import forms
 from django.utils import formats
 from django.utils.html import strip_tags
 
-from screening import intake_steps as steps
-from screening.intake_flow import context_for
-from screening.intake_forms import DatePartsField
+from screening.intake import steps
+from screening.intake.flow import context_for
+from screening.intake.forms import DatePartsField
 
 
 @dataclass

@@ -21,10 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from clinic.forms import StartIntakeForm
-from screening import intake_flow as flow
-from screening import intake_steps as steps
-from screening.intake_forms import channels_in_words
-from screening.intake_summary import summarize
+from screening.intake import flow, steps
+from screening.intake.forms import channels_in_words
+from screening.intake.summary import summarize
 from screening.models import Draft
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,1 @@
+"""The patient intake: the step forms, the flow through the steps, its views and URLs."""
