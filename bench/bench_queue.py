@@ -47,8 +47,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.utils import timezone  # noqa: E402
 
 from clinic import crypto  # noqa: E402
-from clinic.demo import VARIATIONS, demo_intake  # noqa: E402
 from clinic.models import AuditEvent  # noqa: E402
+from screening.demo import VARIATIONS, demo_intake  # noqa: E402
 from screening.engine import screen  # noqa: E402
 from screening.models import (  # noqa: E402
     OUTCOME_RANK,
@@ -259,7 +259,7 @@ def measure(client, url, params, repeat):
 
 def explain(params, user):
     """The plan of the page's main query, for --explain."""
-    from screening.review_forms import QueueFilterForm
+    from screening.review.forms import QueueFilterForm
 
     form = QueueFilterForm(params or None, user=user)
     rows = form.filter(Submission.objects.all()).by_urgency()[:25]

@@ -20,6 +20,6 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.verify, name="two_factor"),
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("staff/appointments/", include("appointments.urls_staff")),
-    path("staff/", include("screening.urls_staff")),
+    path("staff/", include("screening.review.urls")),
     path("admin/", admin.site.urls),
 ]

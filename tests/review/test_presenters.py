@@ -1,7 +1,7 @@
 """The presenter that turns a clinic-intake/1 document and its flags into what staff read."""
 
 from screening.engine import screen
-from screening.presenters import (
+from screening.review.presenters import (
     describe,
     label_for,
     present_contact,

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from clinic import views_audit
-from screening.views import staff
+from screening.review import views as staff
 
 app_name = "staff"
 

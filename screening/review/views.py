@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic import audit
 from clinic.roles import ADMINISTRATOR, CLINICIAN, COORDINATOR, has_role, role_required
-from screening import presenters
 from screening.models import (
     Acknowledgement,
     Assignment,
@@ -37,7 +36,8 @@ from screening.models import (
     Submission,
     current_thresholds,
 )
-from screening.review_forms import (
+from screening.review import presenters
+from screening.review.forms import (
     AcknowledgeForm,
     AssignForm,
     DecisionForm,
