@@ -1,4 +1,4 @@
-"""The intake's answers as a `clinic-intake/1` document (shared/intake-format.md).
+"""The intake's answers as a `clinic-intake/1` document (docs/intake-format.md).
 
 `answers_to_intake` maps the per-step answers a draft keeps onto the format's keys; it works for
 an unfinished draft too (unanswered keys are simply absent). Keys the format does not define
@@ -6,15 +6,16 @@ an unfinished draft too (unanswered keys are simply absent). Keys the format doe
 and staff can still read them.
 """
 
-from screening.intake.forms import (
-    BRAIN,
-    HEART,
-    MEDICATION_CLASSES,
-    OTHER_CONDITIONS,
-    SUBSTANCES,
-)
+from django.utils import timezone
 
-FORMAT = "clinic-intake/1"
+from screening import questionnaire as q
+
+FORMAT = q.FORMAT
+HEART = tuple(question.name for question in q.HEART)
+BRAIN = tuple(question.name for question in q.BRAIN)
+OTHER_CONDITIONS = tuple(question.name for question in q.OTHER_CONDITIONS)
+SUBSTANCES = q.SUBSTANCE_KINDS.codes
+MEDICATION_CLASSES = q.MEDICATION_CLASSES.codes
 
 # Which step answers each section, to send someone back to the right page.
 SECTION_STEPS = {
@@ -203,8 +204,6 @@ def answers_to_intake(answers: dict) -> dict:
 
 def draft_to_intake(draft, submitted_at=None) -> dict:
     """A draft (finished or not) as a clinic-intake/1 document."""
-    from django.utils import timezone
-
     doc = answers_to_intake(draft.answers or {})
     doc["questionnaire_version"] = draft.questionnaire_version
     if submitted_at is not None:

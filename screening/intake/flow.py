@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from screening.engine import IntakeError
 from screening.intake import steps
+from screening.intake.export import SECTION_STEPS, draft_to_intake
 from screening.intake.forms import MAX_ROWS, questionnaire_shows_risk
 from screening.models import Draft, Submission
 
@@ -322,9 +324,6 @@ def submit(draft_pk: int, consent: dict, now=None) -> SubmitResult:
     second tab waits for the first and then gets the same submission back. The database's
     one-submission-per-draft constraint backs this up where row locks don't exist (SQLite).
     """
-    from screening.engine import IntakeError
-    from screening.intake.export import SECTION_STEPS, draft_to_intake
-
     now = now or timezone.now()
     with transaction.atomic():
         draft = Draft.objects.select_for_update().get(pk=draft_pk)
