@@ -1,8 +1,9 @@
 """Hypothesis strategies for valid ``clinic-intake/1`` documents, and small helpers to address
 an intake by the engine's dotted keys.
 
-Written from shared/intake-format.md, not from the engine's schema, so that a schema mistake
-in the engine shows up as a failing property instead of being generated around.
+Written from the format (docs/intake-format.md) and the questionnaire definition's answer codes,
+not from the engine's schema, so that a schema mistake in the engine shows up as a failing
+property instead of being generated around.
 
     from tests.strategies import intakes
     @given(intakes())                  # partial: any key may be absent or null
@@ -20,21 +21,24 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from screening.engine.intake import MEDICAL_YES_NO_KEYS
+from screening import questionnaire as q
 
 EXAMPLE_PATH = Path(__file__).parent / "data" / "intake-example.json"
 
-YES_NO_UNSURE = ("yes", "no", "unsure")
+YES_NO_UNSURE = q.YES_NO_UNSURE.codes
 
-CONDITION_KEYS = MEDICAL_YES_NO_KEYS
-SUBSTANCE_USE_KEYS = (
-    "cannabis",
-    "stimulants_nonprescribed",
-    "opioids_nonprescribed",
-    "sedatives_nonprescribed",
-    "dissociatives",
-)
-CSSRS_KEYS = ("q1", "q2", "q3", "q4", "q5", "q6", "q6_past_3_months")
+CONDITION_KEYS = q.MEDICAL_YES_NO_KEYS
+SUBSTANCE_USE_KEYS = q.SUBSTANCE_KINDS.codes
+CSSRS_KEYS = tuple(question.key.rsplit(".", 1)[1] for question in q.CSSRS)
+
+
+def _codes(key: str):
+    """Any answer the format stores for this key, from the questionnaire definition."""
+    return st.sampled_from(q.by_key(key).stored_choices.codes)
+
+
+def _row_codes(row: q.Step, name: str):
+    return st.sampled_from(row[name].stored_choices.codes)
 
 
 # --- Addressing an intake by dotted key ---------------------------------------------------------
@@ -165,25 +169,23 @@ def _trial(complete: bool):
                 st.integers(0, 1000), st.floats(0, 1000, allow_nan=False, allow_infinity=False)
             ),
             "current_episode": st.booleans(),
-            "improvement": st.sampled_from(["none", "a_little", "partial", "much", "unsure"]),
+            "improvement": _row_codes(q.TRIAL_ROW, "improvement"),
         },
         complete,
     )
 
 
 def _sections(complete: bool) -> dict:
-    use = st.sampled_from(["never", "past_only", "past_year", "past_month"])
+    use = st.sampled_from(q.RECENCY.codes)
     return {
         "about": _section(
             {
                 "legal_name": _text,
                 "preferred_name": _text,
                 "date_of_birth": _date_text(date(1920, 1, 1), date(2024, 12, 31)),
-                "sex_at_birth": st.sampled_from(
-                    ["female", "male", "intersex", "prefer_not_to_say"]
-                ),
+                "sex_at_birth": _codes("about.sex_at_birth"),
                 "gender_identity": _text,
-                "preferred_language": st.sampled_from(["en", "es"]),
+                "preferred_language": _codes("about.preferred_language"),
                 "email": _text,
                 "phone": _text,
                 "postal_code": _text,
@@ -204,22 +206,7 @@ def _sections(complete: bool) -> dict:
         ),
         "mental_health": _section(
             {
-                "diagnoses": st.lists(
-                    st.sampled_from(
-                        [
-                            "depression",
-                            "bipolar",
-                            "anxiety",
-                            "ptsd",
-                            "ocd",
-                            "schizophrenia",
-                            "schizoaffective",
-                            "eating_disorder",
-                            "other",
-                        ]
-                    ),
-                    max_size=3,
-                ),
+                "diagnoses": st.lists(_codes("mental_health.diagnoses"), max_size=3),
                 "psychosis_now": _ynu,
                 "psychosis_past": _ynu,
                 "psychosis_family": _ynu,
@@ -230,10 +217,8 @@ def _sections(complete: bool) -> dict:
                 "other_treatments": st.lists(
                     _section(
                         {
-                            "kind": st.sampled_from(
-                                ["psychotherapy", "ect", "tms", "esketamine", "ketamine"]
-                            ),
-                            "outcome": st.sampled_from(["helped", "partly", "no", "unsure"]),
+                            "kind": _row_codes(q.TREATMENT_ROW, "kind"),
+                            "outcome": _row_codes(q.TREATMENT_ROW, "outcome"),
                         },
                         complete,
                     ),
@@ -244,38 +229,26 @@ def _sections(complete: bool) -> dict:
         ),
         "questionnaires": _section(
             {
-                "phq9": _questionnaire(9, complete),
-                "phq9_difficulty": st.sampled_from(
-                    ["not_difficult", "somewhat", "very", "extremely"]
-                ),
-                "gad7": _questionnaire(7, complete),
+                "phq9": _questionnaire(len(q.PHQ9), complete),
+                "phq9_difficulty": _codes("questionnaires.phq9_difficulty"),
+                "gad7": _questionnaire(len(q.GAD7), complete),
                 "cssrs": _cssrs(complete),
             },
             complete,
         ),
         "medical": _section(
             {
-                "hypertension": st.sampled_from(
-                    ["no", "controlled", "uncontrolled", "untreated", "unsure"]
-                ),
+                "hypertension": _codes("medical.hypertension"),
                 "bp_systolic": st.integers(50, 300),
                 "bp_diastolic": st.integers(20, 200),
                 "bp_measured_on": _date_text(date(2020, 1, 1), date(2027, 12, 31)),
                 **dict.fromkeys(CONDITION_KEYS, _ynu),
-                "glaucoma": st.sampled_from(["no", "treated", "untreated", "unsure"]),
-                "liver_disease": st.sampled_from(["no", "mild", "moderate", "severe", "unsure"]),
-                "thyroid": st.sampled_from(
-                    [
-                        "no",
-                        "underactive",
-                        "overactive_controlled",
-                        "overactive_uncontrolled",
-                        "unsure",
-                    ]
-                ),
+                "glaucoma": _codes("medical.glaucoma"),
+                "liver_disease": _codes("medical.liver_disease"),
+                "thyroid": _codes("medical.thyroid"),
                 "height_cm": st.floats(50, 272),
                 "weight_kg": st.one_of(st.integers(2, 650), st.floats(2, 650)),
-                "pregnant": st.sampled_from(["yes", "no", "unsure", "not_applicable"]),
+                "pregnant": _codes("medical.pregnant"),
                 "allergies": st.lists(
                     st.one_of(_text, st.sampled_from(["Ketamine", "esketamine (hives)"])),
                     max_size=3,
@@ -285,9 +258,7 @@ def _sections(complete: bool) -> dict:
         ),
         "substances": _section(
             {
-                "alcohol": st.sampled_from(
-                    ["never", "monthly_or_less", "weekly", "daily", "heavy_daily"]
-                ),
+                "alcohol": _codes("substances.alcohol"),
                 **dict.fromkeys(SUBSTANCE_USE_KEYS, use),
                 "problem_past_3_months": _ynu,
                 "dissociative_misuse_ever": _ynu,
@@ -300,21 +271,7 @@ def _sections(complete: bool) -> dict:
                     _section({"name": _text, "dose": _text, "frequency": _text}, complete),
                     max_size=3,
                 ),
-                "classes": st.lists(
-                    st.sampled_from(
-                        [
-                            "benzodiazepine",
-                            "sedative_hypnotic",
-                            "opioid",
-                            "stimulant",
-                            "maoi",
-                            "lamotrigine",
-                            "memantine",
-                        ]
-                    ),
-                    max_size=3,
-                    unique=True,
-                ),
+                "classes": st.lists(_codes("medications.classes"), max_size=3, unique=True),
             },
             complete,
         ),
@@ -337,9 +294,9 @@ def intakes(complete: bool = False):
     sections = _sections(complete)
     if complete:
         return st.fixed_dictionaries(
-            {"format": st.just("clinic-intake/1"), "submitted_at": _zoned_datetime(), **sections}
+            {"format": st.just(q.FORMAT), "submitted_at": _zoned_datetime(), **sections}
         )
     return st.fixed_dictionaries(
-        {"format": st.just("clinic-intake/1")},
+        {"format": st.just(q.FORMAT)},
         optional={"submitted_at": _zoned_datetime(), "unknown_extra": _text, **sections},
     )
