@@ -10,7 +10,6 @@ shared/clinical-reference.md.
 
 from .evaluate import RULESET_VERSION, screen
 from .intake import FORMAT, Intake, IntakeError, parse_intake
-from .provider import thresholds_provider
 from .result import (
     OUTCOME_RANK,
     OUTCOMES,
@@ -44,5 +43,4 @@ __all__ = [
     "Thresholds",
     "parse_intake",
     "screen",
-    "thresholds_provider",
 ]

@@ -8,6 +8,7 @@ from screening.models.intake import (  # noqa: F401
     ScreeningResult,
     Submission,
     current_thresholds,
+    current_thresholds_or_defaults,
 )
 from screening.models.review import (  # noqa: F401
     Acknowledgement,

@@ -7,6 +7,7 @@ phone) is stored as keyed hashes (clinic.crypto.blind_index).
 
 import hashlib
 import json
+import logging
 import secrets
 from datetime import timedelta
 
@@ -16,6 +17,9 @@ from django.utils import timezone
 
 from clinic import crypto
 from clinic.fields import EncryptedJSONField, EncryptedSectionsField
+from screening.engine import DEFAULT_THRESHOLDS, Thresholds, screen
+
+logger = logging.getLogger(__name__)
 
 QUESTIONNAIRE_VERSION = "2026.11"
 
@@ -238,8 +242,6 @@ class SubmissionQuerySet(models.QuerySet):
 
         Raises screening.engine.IntakeError (nothing stored) when the document is not valid.
         """
-        from screening.engine import screen
-
         submitted_at = submitted_at or timezone.now()
         intake = {**intake, "submitted_at": intake.get("submitted_at") or submitted_at.isoformat()}
         result = screen(intake, current_thresholds()).to_dict()
@@ -410,9 +412,23 @@ class ClinicThresholds(models.Model):
 
 def current_thresholds():
     """The thresholds in force: the clinic's newest overrides on top of the reference defaults."""
-    from screening.engine import DEFAULT_THRESHOLDS, Thresholds
-
     latest = ClinicThresholds.objects.order_by("-changed_at", "-id").first()
     if latest is None:
         return DEFAULT_THRESHOLDS
     return Thresholds.from_dict({**DEFAULT_THRESHOLDS.to_dict(), **latest.values})
+
+
+def current_thresholds_or_defaults():
+    """current_thresholds(), or the reference defaults when the database does not answer: for
+    callers outside a request, such as ``manage.py screen``.
+
+    The failure is logged as a warning rather than raised: a screening with default thresholds
+    (which the result records) is more useful than none, and "the database is not reachable"
+    shows up as many different exception types (including pytest-django's RuntimeError when a
+    test has no database access).
+    """
+    try:
+        return current_thresholds()
+    except Exception as exc:
+        logger.warning("using default screening thresholds: %s: %s", type(exc).__name__, exc)
+        return DEFAULT_THRESHOLDS

@@ -11,7 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from screening import engine
+from screening.management.commands import screen as screen_command
 from screening.management.commands.screen import Command
+from screening.models import current_thresholds_or_defaults
 from tests.strategies import EXAMPLE_PATH, example_intake, with_answers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -21,7 +23,9 @@ SHARED_EXAMPLE = REPO.parent / "shared" / "intake-example.json"
 @pytest.fixture
 def default_thresholds(monkeypatch):
     """Screen with the reference thresholds, whatever the database holds."""
-    monkeypatch.setattr(engine, "thresholds_provider", lambda: engine.DEFAULT_THRESHOLDS)
+    monkeypatch.setattr(
+        screen_command, "current_thresholds_or_defaults", lambda: engine.DEFAULT_THRESHOLDS
+    )
 
 
 def run(*args, stdin=None):
@@ -102,9 +106,9 @@ def test_help_is_one_line():
     assert len(Command.help) <= 100
 
 
-def test_uses_the_thresholds_the_provider_gives(monkeypatch):
+def test_uses_the_clinic_thresholds_it_is_given(monkeypatch):
     stricter = engine.DEFAULT_THRESHOLDS.replace(min_failed_trials=3)
-    monkeypatch.setattr(engine, "thresholds_provider", lambda: stricter)
+    monkeypatch.setattr(screen_command, "current_thresholds_or_defaults", lambda: stricter)
 
     result = json.loads(run(str(EXAMPLE_PATH))[0])
 
@@ -113,18 +117,18 @@ def test_uses_the_thresholds_the_provider_gives(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_provider_reads_the_clinic_thresholds_from_the_database():
+def test_the_clinic_thresholds_come_from_the_database():
     from screening.models import ClinicThresholds
 
     ClinicThresholds.objects.create(values={"min_failed_trials": 3}, note="stricter TRD")
 
-    assert engine.thresholds_provider().min_failed_trials == 3
+    assert current_thresholds_or_defaults().min_failed_trials == 3
     assert json.loads(run(str(EXAMPLE_PATH))[0])["outcome"] == "needs_review"
 
 
-def test_provider_falls_back_to_defaults_without_a_database(caplog):
+def test_the_defaults_are_used_without_a_database(caplog):
     # pytest-django blocks database access in this test, as an unreachable server would.
-    assert engine.thresholds_provider() == engine.DEFAULT_THRESHOLDS
+    assert current_thresholds_or_defaults() == engine.DEFAULT_THRESHOLDS
     assert "using default screening thresholds" in caplog.text
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from screening import engine
+from screening.models import current_thresholds_or_defaults
 
 
 class Command(BaseCommand):
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             self._fail(f"{name} is not valid JSON: {exc}")
 
         try:
-            result = engine.screen(data, engine.thresholds_provider())
+            result = engine.screen(data, current_thresholds_or_defaults())
         except engine.IntakeError as exc:
             self._fail(f"{name} is not a valid {engine.FORMAT} intake: {exc}")
         self.stdout.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
