@@ -6,4 +6,7 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
-        from clinic import audit  # noqa: F401  (connects the sign-in audit receivers)
+        # Django's place for connecting signal receivers: clinic.audit's @receiver functions
+        # (sign-ins, failed sign-ins, sign-outs, lockouts) connect when it is imported, and it
+        # imports clinic.models, which cannot load before the app registry is ready.
+        from clinic import audit  # noqa: F401

@@ -6,6 +6,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from clinic import two_factor
+
 CLINICIAN = "clinician"
 COORDINATOR = "coordinator"
 ADMINISTRATOR = "administrator"
@@ -38,8 +40,6 @@ def role_required(*roles: str):
         @login_required
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            from clinic import two_factor
-
             if not two_factor.is_verified(request.user):
                 return two_factor.ask_for_second_factor(request)
             if not has_role(request.user, *roles):

@@ -11,6 +11,8 @@ An administrator resets a colleague's app in the admin (Django OTP → TOTP devi
 the colleague enrols a new one at their next sign-in.
 """
 
+from base64 import b32encode
+
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
@@ -59,8 +61,6 @@ def current_code(device) -> str:
 
 def secret_for_people(device) -> str:
     """The key as an authenticator app's "enter a setup key" expects it: base32, in fours."""
-    from base64 import b32encode
-
     text = b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
