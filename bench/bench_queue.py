@@ -47,8 +47,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from django.utils import timezone  # noqa: E402
 
 from clinic import crypto  # noqa: E402
-from clinic.demo import VARIATIONS, demo_intake  # noqa: E402
 from clinic.models import AuditEvent  # noqa: E402
+from screening.demo import VARIATIONS, demo_intake  # noqa: E402
 from screening.engine import screen  # noqa: E402
 from screening.models import (  # noqa: E402
     OUTCOME_RANK,
