@@ -1,4 +1,6 @@
-"""The retention policy (`manage.py apply_retention`, daily from cron).
+"""The retention policy's screening part: drafts and submissions. `manage.py apply_retention`
+(appointments/management/commands/apply_retention.py, daily from cron) runs it through
+appointments.retention, which adds the call-back requests and writes the run's audit event.
 
 1. Unfinished intakes whose private link has expired, and intakes abandoned before anything was
    saved, are deleted (screening.intake.flow.purge_expired, as `purge_drafts` does).
@@ -6,17 +8,14 @@
    than RETENTION_CLOSED_SUBMISSIONS_DAYS is anonymised: the intake becomes a minimal
    de-identified document (the year, the outcome and the scores), the search hashes are cleared,
    each screening result keeps its outcome, rule-set version and flag codes but no evidence,
-   staff notes and appointment free text and contact details are blanked, and the intake's
-   private-link draft is deleted.
-3. A call-back request (no intake) that was closed or cancelled that long ago loses its name,
-   phone and note the same way.
+   staff notes are blanked, and the intake's private-link draft is deleted. What another app
+   keeps about the same submissions (appointment free text and contact details) is blanked by
+   the `also` callable it passes in, inside the same transaction.
 
 Every batch is one transaction, so an interrupted run leaves whole submissions done or untouched,
-and a run repeats safely: anonymised rows are marked and skipped. Each run writes one audit
-event with the counts and the affected references (never a name or an answer).
+and a run repeats safely: anonymised rows are marked and skipped.
 """
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,13 +23,6 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from appointments.models import (
-    Appointment,
-    AppointmentEvent,
-    AppointmentRequest,
-    Notification,
-)
-from clinic import audit
 from screening.intake.flow import purge_expired
 from screening.models import (
     Acknowledgement,
@@ -44,28 +36,6 @@ FINAL_DECISIONS = (Decision.Kind.INVITE, Decision.Kind.NOT_NOW)
 BATCH_SIZE = 200
 # Scores that describe the person rather than their screening answers.
 IDENTIFYING_SCORES = {"age"}
-REMOVED_PHONE = "(removed)"
-
-
-@dataclass
-class Report:
-    dry_run: bool
-    cutoff: object
-    expired_drafts: int = 0
-    abandoned_drafts: int = 0
-    submissions: list = field(default_factory=list)
-    callbacks: int = 0
-
-    def as_detail(self):
-        return {
-            "dry_run": self.dry_run,
-            "closed_before": self.cutoff.date().isoformat(),
-            "expired_drafts_deleted": self.expired_drafts,
-            "abandoned_drafts_deleted": self.abandoned_drafts,
-            "submissions_anonymised": len(self.submissions),
-            "callback_requests_anonymised": self.callbacks,
-            "references": self.submissions,
-        }
 
 
 def cutoff(now=None, days=None):
@@ -84,17 +54,6 @@ def closed_before(moment):
         )
         .filter(final_kind__in=FINAL_DECISIONS, final_at__lt=moment)
     )
-
-
-def stale_callbacks(moment):
-    return AppointmentRequest.objects.filter(
-        submission__isnull=True,
-        status__in=[
-            AppointmentRequest.Status.CLOSED,
-            AppointmentRequest.Status.CANCELLED_BY_PATIENT,
-        ],
-        status_changed_at__lt=moment,
-    ).exclude(callback_phone_index="")
 
 
 def anonymised_intake(submission, scores):
@@ -137,7 +96,7 @@ def _blank_history(model, columns, submission_ids):
         cursor.execute(sql, [""] * len(columns) + list(submission_ids))
 
 
-def _anonymise_batch(batch, now):
+def _anonymise_batch(batch, now, also):
     ids = [s.pk for s in batch]
     latest = {}
     for result in ScreeningResult.objects.filter(submission_id__in=ids).order_by(
@@ -158,38 +117,39 @@ def _anonymise_batch(batch, now):
         )
     _blank_history(Decision, ["note", "referral_note", "information_needed"], ids)
     _blank_history(Acknowledgement, ["note"], ids)
-    requests = AppointmentRequest.objects.filter(submission_id__in=ids)
-    requests.update(notes="", callback_name="", callback_phone_index="")
-    AppointmentEvent.objects.filter(request__in=requests).update(reason="")
-    appointments = Appointment.objects.filter(request__in=requests)
-    appointments.update(cancel_reason="")
-    Notification.objects.filter(appointment__in=appointments).update(to_address="")
+    if also is not None:
+        also(ids)
     # The private link's draft holds every answer as typed.
     Draft.objects.filter(submission__in=ids).delete()
 
 
-def apply(*, now=None, dry_run=False, days=None, batch_size=BATCH_SIZE):
-    now = now or timezone.now()
-    moment = cutoff(now, days)
-    report = Report(dry_run=dry_run, cutoff=moment)
-
-    if dry_run:
-        report.expired_drafts = Draft.objects.filter(expires_at__lte=now).count()
-        report.abandoned_drafts = (
+def count_drafts(now):
+    """What delete_drafts(now) would delete, for a dry run: {"expired": n, "abandoned": n}."""
+    return {
+        "expired": Draft.objects.filter(expires_at__lte=now).count(),
+        "abandoned": (
             Draft.objects.filter(completed_steps=[], created_at__lte=now - timedelta(days=1))
             .exclude(expires_at__lte=now)
             .count()
-        )
-        report.submissions = list(
-            closed_before(moment).order_by("pk").values_list("reference", flat=True)
-        )
-        report.callbacks = stale_callbacks(moment).count()
-        return report
+        ),
+    }
 
-    purged = purge_expired(now)
-    report.expired_drafts = purged["expired"]
-    report.abandoned_drafts = purged["abandoned"]
 
+def delete_drafts(now):
+    """Delete expired and abandoned drafts: {"expired": n, "abandoned": n, ...}."""
+    return purge_expired(now)
+
+
+def closed_references(moment):
+    """The references anonymise_closed(moment, ...) would anonymise, for a dry run."""
+    return list(closed_before(moment).order_by("pk").values_list("reference", flat=True))
+
+
+def anonymise_closed(moment, now, *, batch_size=BATCH_SIZE, also=None):
+    """Anonymise the submissions closed before `moment`, one transaction per batch; returns
+    their references. `also(submission_ids)`, when given, runs inside each batch's transaction:
+    how a higher layer blanks what it keeps about these submissions."""
+    references = []
     last_pk = 0
     while True:
         with transaction.atomic():
@@ -202,30 +162,7 @@ def apply(*, now=None, dry_run=False, days=None, batch_size=BATCH_SIZE):
             )
             if not batch:
                 break
-            _anonymise_batch(batch, now)
-        report.submissions.extend(s.reference for s in batch)
+            _anonymise_batch(batch, now, also)
+        references.extend(s.reference for s in batch)
         last_pk = batch[-1].pk
-
-    while True:
-        with transaction.atomic():
-            ids = list(
-                stale_callbacks(moment).order_by("pk").values_list("pk", flat=True)[:batch_size]
-            )
-            if not ids:
-                break
-            requests = AppointmentRequest.objects.filter(pk__in=ids)
-            # The database requires a phone on a call-back (request_has_intake_or_phone).
-            requests.update(
-                callback_name="",
-                callback_phone=REMOVED_PHONE,
-                notes="",
-                callback_phone_index="",
-            )
-            AppointmentEvent.objects.filter(request__in=ids).update(reason="")
-            appointments = Appointment.objects.filter(request__in=ids)
-            appointments.update(cancel_reason="")
-            Notification.objects.filter(appointment__in=appointments).update(to_address="")
-        report.callbacks += len(ids)
-
-    audit.record(None, audit.Action.RETENTION, detail=report.as_detail())
-    return report
+    return references
