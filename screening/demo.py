@@ -12,11 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic import crypto
-from screening.engine.intake import MEDICAL_YES_NO_KEYS
 from screening.models import Acknowledgement, Assignment, Decision, Submission
+from screening.questionnaire import FORMAT, MEDICAL_YES_NO_KEYS
 
 BASE_INTAKE = {
-    "format": "clinic-intake/1",
+    "format": FORMAT,
     "about": {
         "legal_name": "",
         "preferred_name": "",

@@ -3,7 +3,7 @@
 appointments.retention, which adds the call-back requests and writes the run's audit event.
 
 1. Unfinished intakes whose private link has expired, and intakes abandoned before anything was
-   saved, are deleted (screening.intake.flow.purge_expired, as `purge_drafts` does).
+   saved, are deleted (Draft.objects.purge_expired, as `purge_drafts` does).
 2. A closed submission (its newest decision is final: invite or not now) whose decision is older
    than RETENTION_CLOSED_SUBMISSIONS_DAYS is anonymised: the intake becomes a minimal
    de-identified document (the year, the outcome and the scores), the search hashes are cleared,
@@ -23,7 +23,6 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from screening.intake.flow import purge_expired
 from screening.models import (
     Acknowledgement,
     Decision,
@@ -31,6 +30,7 @@ from screening.models import (
     ScreeningResult,
     Submission,
 )
+from screening.questionnaire import FORMAT
 
 FINAL_DECISIONS = (Decision.Kind.INVITE, Decision.Kind.NOT_NOW)
 BATCH_SIZE = 200
@@ -58,7 +58,7 @@ def closed_before(moment):
 
 def anonymised_intake(submission, scores):
     return {
-        "format": "clinic-intake/1",
+        "format": FORMAT,
         "anonymised": True,
         "submitted_year": submission.submitted_at.year,
         "outcome": submission.outcome,
@@ -137,7 +137,7 @@ def count_drafts(now):
 
 def delete_drafts(now):
     """Delete expired and abandoned drafts: {"expired": n, "abandoned": n, ...}."""
-    return purge_expired(now)
+    return Draft.objects.purge_expired(now)
 
 
 def closed_references(moment):

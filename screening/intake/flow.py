@@ -374,21 +374,3 @@ def submit(draft_pk: int, consent: dict, now=None) -> SubmitResult:
             ]
         )
     return SubmitResult(submission, created=True)
-
-
-def purge_expired(now=None) -> dict:
-    """Delete drafts whose link has expired, and drafts abandoned before anything was saved."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        expired = Draft.objects.filter(expires_at__lte=now)
-        submitted = expired.filter(submission__isnull=False).count()
-        _, deleted = expired.delete()
-        # Someone who pressed "Start" and left without saving a page has nothing to come back to.
-        _, abandoned = Draft.objects.filter(
-            completed_steps=[], created_at__lte=now - timedelta(days=1)
-        ).delete()
-    return {
-        "expired": deleted.get("screening.Draft", 0),
-        "of_which_submitted": submitted,
-        "abandoned": abandoned.get("screening.Draft", 0),
-    }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from clinic import crypto
 from clinic.fields import EncryptedJSONField, EncryptedSectionsField
 from screening.engine import DEFAULT_THRESHOLDS, Thresholds, screen
+from screening.engine import OUTCOME_RANK as ENGINE_OUTCOME_RANK
 
 logger = logging.getLogger(__name__)
 
@@ -31,13 +32,8 @@ class Outcome(models.TextChoices):
     ELIGIBLE = "eligible_for_consultation", "Eligible for consultation"
 
 
-# Lower sorts first in the review queue.
-OUTCOME_RANK = {
-    Outcome.URGENT: 0,
-    Outcome.LIKELY_EXCLUDED: 1,
-    Outcome.NEEDS_REVIEW: 2,
-    Outcome.ELIGIBLE: 3,
-}
+# Lower sorts first in the review queue: the engine's precedence, urgent first.
+OUTCOME_RANK = {Outcome(outcome): rank for outcome, rank in ENGINE_OUTCOME_RANK.items()}
 # An unanswered C-SSRS is not reassurance: it sorts above a screener answered "no" throughout.
 RISK_RANK = {"high": 0, "moderate": 1, "low": 2, "unknown": 3, "none": 4}
 
@@ -66,6 +62,25 @@ class DraftQuerySet(models.QuerySet):
 
     def expired(self):
         return self.filter(expires_at__lte=timezone.now())
+
+    def purge_expired(self, now=None) -> dict:
+        """Delete drafts whose link has expired, and drafts abandoned before anything was
+        saved; the counts, for the purge and retention commands."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            expired = self.filter(expires_at__lte=now)
+            submitted = expired.filter(submission__isnull=False).count()
+            _, deleted = expired.delete()
+            # Someone who pressed "Start" and left without saving a page has nothing to come
+            # back to.
+            _, abandoned = self.filter(
+                completed_steps=[], created_at__lte=now - timedelta(days=1)
+            ).delete()
+        return {
+            "expired": deleted.get("screening.Draft", 0),
+            "of_which_submitted": submitted,
+            "abandoned": abandoned.get("screening.Draft", 0),
+        }
 
     def for_token(self, token: str):
         """The live draft a private link opens, or None. Expired and unknown links look alike."""

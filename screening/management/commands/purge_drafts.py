@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand
 
-from screening.intake.flow import purge_expired
+from screening.models import Draft
 
 
 class Command(BaseCommand):
     help = "Delete expired unfinished intakes (run daily, e.g. from cron)."
 
     def handle(self, *args, **options):
-        counts = purge_expired()
+        counts = Draft.objects.purge_expired()
         self.stdout.write(
             f"Deleted {counts['expired']} expired intake link(s) "
             f"({counts['of_which_submitted']} already submitted; those submissions are kept) "
