@@ -67,6 +67,8 @@ class AuditEvent(AppendOnlyModel):
         THRESHOLDS_CHANGED = "thresholds_changed", "Changed screening thresholds"
         RESCREEN = "rescreen", "Re-screened submissions"
         RETENTION = "retention", "Applied the retention policy"
+        FHIR_API = "fhir_api", "Read through the FHIR API"
+        INTEGRATION_TOKEN = "integration_token", "Created or revoked an integration token"
 
     at = models.DateTimeField(default=timezone.now, editable=False)
     actor = models.ForeignKey(

@@ -114,6 +114,7 @@ def _anonymise_batch(batch, now, also):
             email_index="",
             phone_index="",
             anonymised_at=now,
+            updated_at=now,
         )
     _blank_history(Decision, ["note", "referral_note", "information_needed"], ids)
     _blank_history(Acknowledgement, ["note"], ids)

@@ -16,3 +16,4 @@ from screening.models.review import (  # noqa: F401
     Decision,
     DecisionConflict,
 )
+from screening.models.integration import IntegrationToken, Scope  # noqa: F401

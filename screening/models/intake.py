@@ -330,6 +330,9 @@ class Submission(models.Model):
     # Set by the retention policy (screening.retention): the answers are gone, only the
     # outcome, scores and flag codes remain.
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When what the submission says last changed: sent, screened again with a new result, or
+    # anonymised (review actions do not count). The FHIR API's _lastUpdated (screening.fhir).
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
 
     name_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
     email_index = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
@@ -345,6 +348,7 @@ class Submission(models.Model):
             models.Index(fields=["outcome", "submitted_at"], name="outcome_date"),
             models.Index(fields=["review_status", "outcome_rank"], name="status_rank"),
             models.Index(fields=["submitted_at"], name="submitted"),
+            models.Index(fields=["updated_at", "id"], name="submission_updated"),
         ]
 
     def __str__(self):

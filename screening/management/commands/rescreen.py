@@ -96,6 +96,11 @@ def rescreen_batch(batch, thresholds, dry_run, transitions, counts, problems):
     if dry_run:
         return
     ScreeningResult.objects.bulk_create(new_results, batch_size=500)
+    # A new result changes what the submission says (its flags, for the FHIR API).
+    if new_results:
+        Submission.objects.filter(pk__in=[r.submission_id for r in new_results]).update(
+            updated_at=now
+        )
     Submission.objects.bulk_update(
         changed, ["outcome", "outcome_rank", "cssrs_risk", "risk_rank"], batch_size=500
     )
