@@ -1,11 +1,13 @@
 """Settings for the clinic app: one module, driven by environment variables.
 
 Development works with no environment at all (SQLite, console email, a throw-away key when
-DEBUG is on). With DEBUG off every secret must be given, or the process refuses to start.
+DEBUG is on; manage.py turns DEBUG on by itself in a shell that sets neither DEBUG nor
+SECRET_KEY). With DEBUG off every secret must be given, or the process refuses to start: the
+web server (clinic/wsgi.py, clinic/asgi.py) never assumes development. The test suite runs on
+clinic/settings_test.py, which builds on this module.
 """
 
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,8 +16,6 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
 
 def env_str(name, default=None):
@@ -52,30 +52,30 @@ DEBUG = env_bool("DEBUG", False)
 
 
 def env_secret(name, dev_default):
-    """A secret that may only fall back to a development value while DEBUG is on or in tests."""
+    """A secret that may only fall back to a development value while DEBUG is on."""
     value = os.environ.get(name, "")
     if value:
         return value
-    if DEBUG or TESTING:
+    if DEBUG:
         return dev_default
     raise ImproperlyConfigured(f"{name} must be set when DEBUG is off")
 
 
 SECRET_KEY = env_secret("SECRET_KEY", "dev-only-secret-key-not-for-production-" + "x" * 20)
-if not (DEBUG or TESTING) and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only")):
+if not DEBUG and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only")):
     raise ImproperlyConfigured("SECRET_KEY must be a random value of at least 50 characters")
 
 # Patient answers and contact details are encrypted at rest (clinic/fields.py). The first key
 # encrypts; every key listed decrypts, which is how a key is rotated (README: "Rotating keys").
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or (
-    ["ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtISE="] if (DEBUG or TESTING) else []
+    ["ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtISE="] if DEBUG else []
 )
 if not FIELD_ENCRYPTION_KEYS:
     raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off")
 # Keyed hashes let staff search encrypted names, emails and phones by exact value.
 SEARCH_INDEX_KEY = env_secret("SEARCH_INDEX_KEY", "dev-only-search-index-key")
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 CLINIC_NAME = env_str("CLINIC_NAME", "Harbor Ketamine Clinic")
@@ -142,13 +142,16 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
-    )
-}
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+            conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+            conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", True),
+        )
+    }
+except ValueError as exc:  # the message names the scheme or the fault, never the URL's password
+    raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -181,13 +184,13 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not (DEBUG or TESTING)
+            if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
 # Serve straight from the app folders when nothing was collected (development, tests).
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -232,10 +235,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_FAILURE_VIEW = "clinic.views.csrf_failure"
 
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not TESTING)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = not TESTING
-    CSRF_COOKIE_SECURE = not TESTING
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -283,7 +286,7 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
-elif DEBUG or TESTING:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     raise ImproperlyConfigured("REDIS_URL must be set when DEBUG is off (rate limits need it)")
