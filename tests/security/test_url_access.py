@@ -50,6 +50,18 @@ PATIENT_TOKEN = {
     "appointments/request/<str:token>/": "GET",
     "appointments/request/<str:token>/cancel/": "GET",
 }
+# The FHIR API: integration tokens only, never a session (tests/fhir/test_api_access.py).
+FHIR_TOKEN = {
+    "fhir/R4/metadata": "GET",
+    "fhir/R4/Questionnaire": "GET",
+    "fhir/R4/Questionnaire/<str:resource_id>": "GET",
+    "fhir/R4/Patient": "GET",
+    "fhir/R4/Patient/<str:resource_id>": "GET",
+    "fhir/R4/QuestionnaireResponse": "GET",
+    "fhir/R4/QuestionnaireResponse/<str:resource_id>": "GET",
+    "fhir/R4/Observation": "GET",
+    "fhir/R4/Observation/<str:resource_id>": "GET",
+}
 CLIN, COORD = "clinician", "coordinator"
 # route: (method, roles allowed besides administrators)
 STAFF = {
@@ -59,6 +71,7 @@ STAFF = {
     "staff/submissions/<str:reference>/acknowledge/": ("POST", {CLIN}),
     "staff/submissions/<str:reference>/decide/": ("POST", {CLIN}),
     "staff/submissions/<str:reference>/print/": ("GET", {CLIN}),
+    "staff/submissions/<str:reference>/fhir/": ("GET", {CLIN}),
     "staff/thresholds/": ("GET", set()),
     "staff/audit/": ("GET", set()),
     "staff/appointments/": ("GET", {CLIN, COORD}),
@@ -89,7 +102,9 @@ def routes(patterns=None, prefix=""):
 
 
 def test_every_url_is_classified():
-    known = PUBLIC.keys() | SECOND_STEP.keys() | PATIENT_TOKEN.keys() | STAFF.keys()
+    known = (
+        PUBLIC.keys() | SECOND_STEP.keys() | PATIENT_TOKEN.keys() | STAFF.keys() | FHIR_TOKEN.keys()
+    )
     found = set()
     unclassified = []
     for route in routes():
