@@ -153,3 +153,15 @@ def page(queryset, build, *, count: int, cursor: Cursor | None = None, per_submi
         if len(batch) <= size:
             return found, references, None
         cursor = Cursor(batch[size].updated_at, batch[size].pk)
+
+
+def iter_records(queryset, *, batch_size: int = 500):
+    """Every submission of ``queryset`` as a Record, in the order they changed, in batches
+    (keyset paging, so 100,000 rows never sit in memory at once)."""
+    cursor = None
+    while True:
+        batch = list(from_cursor(queryset, cursor)[: batch_size + 1])
+        yield from records(batch[:batch_size])
+        if len(batch) <= batch_size:
+            return
+        cursor = Cursor(batch[batch_size].updated_at, batch[batch_size].pk)

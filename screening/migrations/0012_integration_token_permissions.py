@@ -1,0 +1,44 @@
+"""Administrators create, change (scopes, expiry) and revoke integration tokens in the admin;
+nobody deletes one (the audit trail keeps the names it recorded)."""
+
+from django.db import migrations
+
+PERMISSIONS = ["add_integrationtoken", "change_integrationtoken", "view_integrationtoken"]
+
+
+def grant(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("screening")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    administrator, _ = Group.objects.get_or_create(name="administrator")
+    administrator.permissions.add(
+        *Permission.objects.filter(content_type__app_label="screening", codename__in=PERMISSIONS)
+    )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    administrator = Group.objects.filter(name="administrator").first()
+    if administrator is not None:
+        administrator.permissions.remove(
+            *Permission.objects.filter(
+                content_type__app_label="screening", codename__in=PERMISSIONS
+            )
+        )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("clinic", "0006_fhir_audit_actions"),
+        ("screening", "0011_integration_token_and_submission_updated_at"),
+    ]
+
+    operations = [migrations.RunPython(grant, revoke)]
