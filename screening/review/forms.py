@@ -8,6 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.roles import ADMINISTRATOR, CLINICIAN
 from screening.engine import DEFAULT_THRESHOLDS, Thresholds
@@ -49,27 +51,27 @@ class QueueFilterForm(forms.Form):
     STATUS_OPEN = "open"
     STATUS_ALL = "all"
     STATUS_CHOICES = [
-        (STATUS_OPEN, "Open (new or in review)"),
+        (STATUS_OPEN, _("Open (new or in review)")),
         *Submission.ReviewStatus.choices,
-        (STATUS_ALL, "All"),
+        (STATUS_ALL, _("All")),
     ]
     PAGE_SIZES = [10, 25, 50, 100]
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=200,
-        help_text="Reference code, full legal name, email or phone (exact).",
+        help_text=_("Reference code, full legal name, email or phone (exact)."),
     )
     outcome = forms.ChoiceField(
-        label="Outcome", required=False, choices=[("", "All outcomes"), *Outcome.choices]
+        label=_("Outcome"), required=False, choices=[("", _("All outcomes")), *Outcome.choices]
     )
-    status = forms.ChoiceField(label="Review status", required=False, choices=STATUS_CHOICES)
-    assigned = forms.ChoiceField(label="Assigned to", required=False)
-    submitted_from = forms.DateField(label="Submitted from", required=False, widget=DateInput)
-    submitted_to = forms.DateField(label="Submitted to", required=False, widget=DateInput)
+    status = forms.ChoiceField(label=_("Review status"), required=False, choices=STATUS_CHOICES)
+    assigned = forms.ChoiceField(label=_("Assigned to"), required=False)
+    submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput)
+    submitted_to = forms.DateField(label=_("Submitted to"), required=False, widget=DateInput)
     per_page = forms.TypedChoiceField(
-        label="Per page",
+        label=_("Per page"),
         required=False,
         coerce=int,
         choices=[(n, str(n)) for n in PAGE_SIZES],
@@ -80,9 +82,9 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["assigned"].choices = [
-            ("", "Anyone or nobody"),
-            ("mine", "Me"),
-            ("none", "Nobody yet"),
+            ("", gettext("Anyone or nobody")),
+            ("mine", gettext("Me")),
+            ("none", gettext("Nobody yet")),
             *[(str(u.pk), staff_name(u)) for u in reviewers()],
         ]
 
@@ -90,7 +92,7 @@ class QueueFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("submitted_from"), data.get("submitted_to")
         if start and end and start > end:
-            self.add_error("submitted_to", "The end date is before the start date.")
+            self.add_error("submitted_to", gettext("The end date is before the start date."))
         return data
 
     @property
@@ -151,10 +153,10 @@ class AssignForm(forms.Form):
     prefix = "assign"
 
     assignee = forms.ModelChoiceField(
-        label="Assign to",
+        label=_("Assign to"),
         queryset=None,
         required=False,
-        empty_label="Nobody (unassign)",
+        empty_label=_("Nobody (unassign)"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -167,22 +169,22 @@ class AcknowledgeForm(forms.Form):
     prefix = "ack"
 
     action = forms.ChoiceField(
-        label="What was done",
+        label=_("What was done"),
         choices=Acknowledgement.Action.choices,
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Who you spoke with and what was agreed. Required for “Something else”.",
+        help_text=_("Who you spoke with and what was agreed. Required for “Something else”."),
     )
 
     def clean(self):
         data = super().clean()
         if data.get("action") == Acknowledgement.Action.OTHER and not data.get("note", "").strip():
-            self.add_error("note", "Say what was done.")
+            self.add_error("note", gettext("Say what was done."))
         return data
 
 
@@ -190,28 +192,30 @@ class DecisionForm(forms.Form):
     prefix = "decision"
 
     kind = forms.ChoiceField(
-        label="Decision", choices=Decision.Kind.choices, widget=forms.RadioSelect
+        label=_("Decision"), choices=Decision.Kind.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(
-        label="Note for the record",
+        label=_("Note for the record"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Why, in a few sentences. Decisions are kept as history and never edited.",
-        error_messages={"required": "Write a note: every decision needs one."},
+        help_text=_("Why, in a few sentences. Decisions are kept as history and never edited."),
+        error_messages={"required": _("Write a note: every decision needs one.")},
     )
     referral_note = forms.CharField(
-        label="Referral note",
+        label=_("Referral note"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For “Not a candidate now”: where the person is referred and what they are told.",
+        help_text=_(
+            "For “Not a candidate now”: where the person is referred and what they are told."
+        ),
     )
     information_needed = forms.CharField(
-        label="Information needed",
+        label=_("Information needed"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For “Need more information”: what to ask the person or their care team.",
+        help_text=_("For “Need more information”: what to ask the person or their care team."),
     )
     # The newest decision the person saw when the page was drawn (0: none).
     seen_decision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
@@ -220,9 +224,11 @@ class DecisionForm(forms.Form):
         data = super().clean()
         kind = data.get("kind")
         if kind == Decision.Kind.NOT_NOW and not data.get("referral_note", "").strip():
-            self.add_error("referral_note", "Write the referral note for “Not a candidate now”.")
+            self.add_error(
+                "referral_note", gettext("Write the referral note for “Not a candidate now”.")
+            )
         if kind == Decision.Kind.MORE_INFO and not data.get("information_needed", "").strip():
-            self.add_error("information_needed", "Say what information is needed.")
+            self.add_error("information_needed", gettext("Say what information is needed."))
         return data
 
     def decision_kwargs(self):
@@ -244,37 +250,55 @@ class DecisionForm(forms.Form):
 # Labels, help and the ranges a clinic may choose from on this page. They are narrower than the
 # engine's own plausibility limits on purpose: this page is for tuning, not for typos.
 THRESHOLD_FIELDS = {
-    "min_age": ("Minimum age", "years", 18, 99),
+    "min_age": (_("Minimum age"), _("years"), 18, 99),
     "min_failed_trials": (
-        "Failed adequate antidepressant trials for “treatment resistant”",
-        "trials",
+        _("Failed adequate antidepressant trials for “treatment resistant”"),
+        _("trials"),
         0,
         6,
     ),
-    "min_trial_weeks": ("Weeks for an antidepressant trial to count as adequate", "weeks", 2, 16),
-    "phq9_consult_min": ("PHQ-9 total worth a consultation", "points of 27", 0, 27),
-    "bp_severe_systolic": ("Severe blood pressure: top number (systolic)", "mmHg", 140, 240),
-    "bp_severe_diastolic": ("Severe blood pressure: bottom number (diastolic)", "mmHg", 80, 140),
+    "min_trial_weeks": (
+        _("Weeks for an antidepressant trial to count as adequate"),
+        _("weeks"),
+        2,
+        16,
+    ),
+    "phq9_consult_min": (_("PHQ-9 total worth a consultation"), _("points of 27"), 0, 27),
+    "bp_severe_systolic": (_("Severe blood pressure: top number (systolic)"), _("mmHg"), 140, 240),
+    "bp_severe_diastolic": (
+        _("Severe blood pressure: bottom number (diastolic)"),
+        _("mmHg"),
+        80,
+        140,
+    ),
     "bp_elevated_systolic": (
-        "Elevated blood pressure (review): top number (systolic)",
-        "mmHg",
+        _("Elevated blood pressure (review): top number (systolic)"),
+        _("mmHg"),
         110,
         220,
     ),
     "bp_elevated_diastolic": (
-        "Elevated blood pressure (review): bottom number (diastolic)",
-        "mmHg",
+        _("Elevated blood pressure (review): bottom number (diastolic)"),
+        _("mmHg"),
         60,
         130,
     ),
     "bp_elevated_systolic_over_65": (
-        "Elevated blood pressure at 65 and over: top number (systolic)",
-        "mmHg",
+        _("Elevated blood pressure at 65 and over: top number (systolic)"),
+        _("mmHg"),
         110,
         220,
     ),
-    "gad7_significant": ("GAD-7 total worth noting", "points of 21", 0, 21),
+    "gad7_significant": (_("GAD-7 total worth noting"), _("points of 21"), 0, 21),
 }
+
+
+def threshold_label(name):
+    """What staff read for an engine threshold: its label here, or its name in words for one
+    the engine added later."""
+    if name in THRESHOLD_FIELDS:
+        return str(THRESHOLD_FIELDS[name][0])
+    return name.replace("_", " ").capitalize()
 
 
 class ThresholdsForm(forms.Form):
@@ -282,10 +306,10 @@ class ThresholdsForm(forms.Form):
     adds later appears here without a change to this form."""
 
     note = forms.CharField(
-        label="Reason for the change",
+        label=_("Reason for the change"),
         max_length=200,
-        help_text="Kept with the change, e.g. “Medical director, 12 Dec: new BP policy”.",
-        error_messages={"required": "Say why the thresholds change."},
+        help_text=_("Kept with the change, e.g. “Medical director, 12 Dec: new BP policy”."),
+        error_messages={"required": _("Say why the thresholds change.")},
     )
 
     def __init__(self, *args, current: Thresholds, **kwargs):
@@ -294,18 +318,17 @@ class ThresholdsForm(forms.Form):
         fields = {}
         for item in dataclasses.fields(Thresholds):
             name = item.name
-            label, unit, low, high = THRESHOLD_FIELDS.get(
-                name, (name.replace("_", " ").capitalize(), "", 0, 1000)
-            )
+            unit, low, high = THRESHOLD_FIELDS.get(name, (None, "", 0, 1000))[1:]
             default = getattr(DEFAULT_THRESHOLDS, name)
             fields[name] = forms.IntegerField(
-                label=label,
+                label=threshold_label(name),
                 min_value=low,
                 max_value=high,
                 initial=getattr(current, name),
-                help_text=f"{low} to {high} {unit}; reference default {default}.".replace(
-                    "  ", " "
-                ),
+                help_text=(
+                    gettext("%(low)s to %(high)s %(unit)s; reference default %(default)s.")
+                    % {"low": low, "high": high, "unit": unit, "default": default}
+                ).replace("  ", " "),
             )
         # The thresholds first, the reason last.
         self.fields = {**fields, "note": self.fields["note"]}
@@ -323,20 +346,22 @@ class ThresholdsForm(forms.Form):
             Thresholds(**values)
         except ValueError as exc:
             # The engine names the field first: "bp_elevated_systolic: must be below ...".
-            name, _, message = str(exc).partition(": ")
+            name, _sep, message = str(exc).partition(": ")
             if name in self.fields:
                 self.add_error(name, self._explain(name, message))
             else:
                 raise forms.ValidationError(str(exc)) from exc
         else:
             if values == self.current.to_dict():
-                raise forms.ValidationError("Nothing changed: these are the thresholds in force.")
+                raise forms.ValidationError(
+                    gettext("Nothing changed: these are the thresholds in force.")
+                )
         return data
 
     def _explain(self, name, message):
         # Longest names first: "bp_elevated_systolic" is a prefix of another name.
         for other in sorted(THRESHOLD_FIELDS, key=len, reverse=True):
-            message = message.replace(other, f"“{THRESHOLD_FIELDS[other][0]}”")
+            message = message.replace(other, f"“{threshold_label(other)}”")
         return message[:1].upper() + message[1:] + "."
 
     def thresholds_values(self):

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -44,6 +45,7 @@ from screening.review.forms import (
     QueueFilterForm,
     ThresholdsForm,
     staff_name,
+    threshold_label,
 )
 
 # --- The queue ----------------------------------------------------------------------------------
@@ -72,6 +74,12 @@ class QueueRow:
     @property
     def decision_label(self):
         return Decision.Kind(self.latest_decision).label if self.latest_decision else ""
+
+    @property
+    def cssrs_risk_label(self):
+        """The stored C-SSRS level in words ("unknown" when it could not be established)."""
+        risk = presenters.RISK.get(self.submission.cssrs_risk)
+        return str(risk) if risk is not None else gettext("not established")
 
 
 def _queue_row(submission, now, *, full):
@@ -227,7 +235,7 @@ def assign(request, reference):
     previous = submission.assigned_to_id
     assignee = form.cleaned_data["assignee"]
     if (assignee.pk if assignee else None) == previous:
-        messages.info(request, "Nothing changed: that is the current assignment.")
+        messages.info(request, gettext("Nothing changed: that is the current assignment."))
         return redirect(reverse("staff:submission", args=[submission.reference]) + "#actions")
     with transaction.atomic():
         Assignment.assign(submission, to=assignee, by=request.user)
@@ -237,12 +245,17 @@ def assign(request, reference):
             target=submission,
             detail={"assigned_to": assignee.pk if assignee else None, "previous": previous},
         )
+    reference = {"reference": submission.reference}
     if assignee is None:
-        messages.success(request, f"{submission.reference} is no longer assigned to anyone.")
+        message = gettext("%(reference)s is no longer assigned to anyone.") % reference
     elif assignee == request.user:
-        messages.success(request, f"{submission.reference} is assigned to you.")
+        message = gettext("%(reference)s is assigned to you.") % reference
     else:
-        messages.success(request, f"{submission.reference} is assigned to {staff_name(assignee)}.")
+        message = gettext("%(reference)s is assigned to %(name)s.") % {
+            **reference,
+            "name": staff_name(assignee),
+        }
+    messages.success(request, message)
     return redirect(reverse("staff:submission", args=[submission.reference]) + "#actions")
 
 
@@ -253,7 +266,7 @@ def acknowledge(request, reference):
     submission = _get_submission(reference)
     form = AcknowledgeForm(request.POST)
     if submission.outcome != Outcome.URGENT:
-        messages.error(request, "Only urgent submissions are acknowledged.")
+        messages.error(request, gettext("Only urgent submissions are acknowledged."))
         return redirect("staff:submission", submission.reference)
     if not form.is_valid():
         return _submission_page(request, submission, acknowledge_form=form)
@@ -270,7 +283,9 @@ def acknowledge(request, reference):
             target=submission,
             detail={"action": row.action, "acknowledgement_id": row.pk},
         )
-    messages.success(request, f"Acknowledged: {row.get_action_display().lower()}.")
+    messages.success(
+        request, gettext("Acknowledged: %(action)s.") % {"action": row.get_action_display().lower()}
+    )
     return redirect(reverse("staff:submission", args=[submission.reference]) + "#actions")
 
 
@@ -301,7 +316,9 @@ def decide(request, reference):
         return _submission_page(
             request, submission, decision_form=form, conflict=conflict.latest, status=409
         )
-    messages.success(request, f"Decision recorded: {decision.get_kind_display()}.")
+    messages.success(
+        request, gettext("Decision recorded: %(kind)s.") % {"kind": decision.get_kind_display()}
+    )
     return redirect(reverse("staff:submission", args=[submission.reference]) + "#decisions")
 
 
@@ -359,9 +376,11 @@ def thresholds(request):
             )
         messages.success(
             request,
-            "New thresholds saved: new submissions are screened with them from now on. "
-            "Submissions already stored keep their result until someone runs "
-            "“manage.py rescreen”.",
+            gettext(
+                "New thresholds saved: new submissions are screened with them from now on. "
+                "Submissions already stored keep their result until someone runs "
+                "“manage.py rescreen”."
+            ),
         )
         return redirect("staff:thresholds")
     history = list(ClinicThresholds.objects.select_related("changed_by")[:50])
@@ -377,12 +396,13 @@ def thresholds(request):
 
 
 def _threshold_history(rows):
-    """Each stored change with what it changed compared with the change before it."""
+    """Each stored change with what it changed compared with the change before it, each
+    threshold under its label."""
     history = []
     for index, row in enumerate(rows):
         before = rows[index + 1].values if index + 1 < len(rows) else {}
         changed = {
-            name: (before.get(name), value)
+            threshold_label(name): (before.get(name), value)
             for name, value in (row.values or {}).items()
             if before.get(name) != value
         }

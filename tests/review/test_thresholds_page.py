@@ -42,7 +42,8 @@ def test_a_change_is_saved_as_a_new_row_and_used_for_new_screenings(administrato
     assert make_submission().outcome != "eligible_for_consultation"
     body = text(client.get(response["Location"]))
     assert "keep their result until someone runs “manage.py rescreen”" in body
-    assert "<code>min_failed_trials</code>: 3" in body
+    assert "Failed adequate antidepressant trials for “treatment resistant”: 3" in body
+    assert "<code>min_failed_trials</code>" not in body
     assert "Medical director: stricter trial count" in body
 
 
@@ -54,7 +55,7 @@ def test_history_shows_each_change_against_the_one_before(administrator):
     body = text(client.get(URL))
 
     assert ClinicThresholds.objects.count() == 2
-    assert "<code>min_age</code>: 21 → 25" in body
+    assert "Minimum age: 21 → 25" in body
     assert body.index("“second”") < body.index("“first”")
 
 
