@@ -5,9 +5,11 @@ and the admin offers no way to add, change or delete one. `detail` holds codes, 
 references only, never health information, so the trail itself needs no encryption.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -105,3 +107,60 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
+
+    @property
+    def target_label(self) -> str:
+        """The kind of record, in words ("submission 12"), for events without a reference."""
+        if not self.target_type:
+            return ""
+        try:
+            kind = apps.get_model(self.target_type)._meta.verbose_name
+        except (LookupError, ValueError):
+            kind = _humanize(self.target_type.rpartition(".")[2])
+        return f"{kind} {self.target_id}".strip()
+
+    def detail_lines(self) -> list[tuple[str, str]]:
+        """The event's detail as (label, value) lines a person can read."""
+        return [
+            (str(DETAIL_LABELS.get(key, _humanize(key))), _detail_value(value))
+            for key, value in (self.detail or {}).items()
+        ]
+
+
+# Words for the detail keys events record; a key not listed is shown in words made from it.
+DETAIL_LABELS = {
+    "acknowledgement_id": _("Acknowledgement"),
+    "action": _("Action"),
+    "as": _("As"),
+    "assigned_to": _("Assigned to account"),
+    "previous": _("Previously"),
+    "change": _("Change"),
+    "changes": _("Changes"),
+    "decision_id": _("Decision"),
+    "deleted": _("Deleted"),
+    "kind": _("Kind"),
+    "scopes": _("Scopes"),
+    "token": _("Token"),
+    "view": _("View"),
+}
+
+
+def _humanize(key: str) -> str:
+    words = str(key).replace("_", " ").replace(".", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _detail_value(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return str(_("yes"))
+    if value is False:
+        return str(_("no"))
+    if isinstance(value, list | tuple):
+        return ", ".join(_detail_value(item) for item in value) or "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{_humanize(k)}: {_detail_value(v)}" for k, v in value.items())
+    if isinstance(value, str):
+        return _humanize(value) if value.isidentifier() and "_" in value else value
+    return str(value)

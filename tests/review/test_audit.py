@@ -118,7 +118,9 @@ def test_administrator_reads_the_whole_trail_newest_first(administrator, trail):
     body = text(response)
     assert 'mallory <span class="small">(no account)</span>' in body
     assert f'<a href="/staff/submissions/{trail["first"].reference}/">' in body
-    assert "<code>kind=invite</code>" in body
+    # Details in words, not raw key=value pairs.
+    assert "Kind: invite" in body
+    assert "kind=invite" not in body
 
 
 def test_filter_by_actor_action_reference_and_date(administrator, colleague, trail):
