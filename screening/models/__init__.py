@@ -10,10 +10,18 @@ from screening.models.intake import (  # noqa: F401
     current_thresholds,
     current_thresholds_or_defaults,
 )
+from screening.models.integration import IntegrationToken, Scope  # noqa: F401
 from screening.models.review import (  # noqa: F401
     Acknowledgement,
     Assignment,
     Decision,
     DecisionConflict,
 )
-from screening.models.integration import IntegrationToken, Scope  # noqa: F401
+from screening.models.alerts import (  # noqa: F401
+    AlertSettings,
+    EscalationContact,
+    OnCallChange,
+    OnCallShift,
+    UrgentAlert,
+    Weekday,
+)
