@@ -71,6 +71,9 @@ class AuditEvent(AppendOnlyModel):
         RETENTION = "retention", "Applied the retention policy"
         FHIR_API = "fhir_api", "Read through the FHIR API"
         INTEGRATION_TOKEN = "integration_token", "Created or revoked an integration token"
+        URGENT_ALERT_SENT = "urgent_alert_sent", "Alerted staff to an urgent submission"
+        URGENT_ALERT_ESCALATED = "urgent_alert_escalated", "Escalated an unacknowledged alert"
+        URGENT_ALERT_ACKNOWLEDGED = "urgent_alert_acknowledged", "An urgent alert was answered"
 
     at = models.DateTimeField(default=timezone.now, editable=False)
     actor = models.ForeignKey(
