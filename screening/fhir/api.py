@@ -117,15 +117,14 @@ def authenticate(request, scope: str | None) -> IntegrationToken | None:
 
 
 def _too_many(request, token) -> bool:
-    if token is not None:
-        return is_ratelimited(
-            request,
-            group="fhir-api",
-            key=lambda _group, _request: f"token:{token.pk}",
-            rate=f"{requests_per_minute()}/m",
-            increment=True,
-        )
-    return False
+    # Per token; requests that need none (metadata) count per client address instead.
+    return is_ratelimited(
+        request,
+        group="fhir-api" if token is not None else "fhir-api-open",
+        key=(lambda _group, _request: f"token:{token.pk}") if token is not None else "ip",
+        rate=f"{requests_per_minute()}/m",
+        increment=True,
+    )
 
 
 def _refused_too_often(request) -> bool:

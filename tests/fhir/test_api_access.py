@@ -161,3 +161,11 @@ def test_only_the_secrets_hash_is_stored():
 
     assert secret not in json.dumps(stored, default=str)
     assert secret.startswith(stored["hint"]) and len(stored["hint"]) < 12
+
+
+def test_metadata_is_rate_limited_per_address(settings):
+    settings.FHIR_API_REQUESTS_PER_MINUTE = 2
+
+    statuses = [Client().get("/fhir/R4/metadata").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
