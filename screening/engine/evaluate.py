@@ -12,7 +12,7 @@ from .rules import RULES, Rule
 from .scoring import Facts, gad7_band, phq9_band
 from .thresholds import DEFAULT_THRESHOLDS, Thresholds
 
-RULESET_VERSION = "2026.11-1"
+RULESET_VERSION = "2026.12-1"
 
 
 class _Plan:

@@ -34,6 +34,7 @@ SWISS = "Swiss ketamine label"
 LOUZON = "Louzon et al., Psychiatr Serv 2016"
 CSSRS = "C-SSRS screener (Posner et al., Am J Psychiatry 2011)"
 CLINIC = "clinic criteria"
+ACC_AHA = "2017 ACC/AHA high blood pressure guideline: hypertensive crises"
 
 Condition = Callable[[Facts], list[Evidence] | None]
 Needs = tuple[str, ...] | Callable[[Facts], Needed]
@@ -218,15 +219,38 @@ def breastfeeding_or_planning_needs(f: Facts) -> Needed:
     return needed
 
 
-def bp_severe(f: Facts) -> list[Evidence] | None:
+def bp_crisis(f: Facts) -> list[Evidence] | None:
+    # Whatever the reading's date: an old reading in this range still needs asking about today.
     a = f.answers
     th = f.thresholds
     found = []
     systolic = a.get(_SYS)
     diastolic = a.get(_DIA)
-    if systolic is not None and systolic >= th.bp_severe_systolic:
+    if systolic is not None and systolic >= th.bp_crisis_systolic:
         found.append(Evidence(_SYS, systolic))
-    if diastolic is not None and diastolic >= th.bp_severe_diastolic:
+    if diastolic is not None and diastolic >= th.bp_crisis_diastolic:
+        found.append(Evidence(_DIA, diastolic))
+    return found or None
+
+
+def severe_limits(th) -> tuple[int, int]:
+    # A reading in the crisis range is severe too (the reference: CI_BP_SEVERE fires as well),
+    # even where a clinic has set a severe limit above a crisis limit.
+    return (
+        min(th.bp_severe_systolic, th.bp_crisis_systolic),
+        min(th.bp_severe_diastolic, th.bp_crisis_diastolic),
+    )
+
+
+def bp_severe(f: Facts) -> list[Evidence] | None:
+    a = f.answers
+    severe_systolic, severe_diastolic = severe_limits(f.thresholds)
+    found = []
+    systolic = a.get(_SYS)
+    diastolic = a.get(_DIA)
+    if systolic is not None and systolic >= severe_systolic:
+        found.append(Evidence(_SYS, systolic))
+    if diastolic is not None and diastolic >= severe_diastolic:
         found.append(Evidence(_DIA, diastolic))
     status = a.get(_HTN)
     if status == "untreated" or status == "uncontrolled":
@@ -260,11 +284,12 @@ def systolic_limit(f: Facts) -> int:
 def bp_elevated(f: Facts) -> list[Evidence] | None:
     a = f.answers
     th = f.thresholds
+    severe_systolic, severe_diastolic = severe_limits(th)
     systolic = a.get(_SYS)
     diastolic = a.get(_DIA)
     # Only a reading below the severe limits: a severe one is CI_BP_SEVERE's.
-    if (systolic is not None and systolic >= th.bp_severe_systolic) or (
-        diastolic is not None and diastolic >= th.bp_severe_diastolic
+    if (systolic is not None and systolic >= severe_systolic) or (
+        diastolic is not None and diastolic >= severe_diastolic
     ):
         return None
     found = []
@@ -391,6 +416,18 @@ RULES: tuple[Rule, ...] = (
         f"{CSSRS}; {LOUZON}",
         when=cssrs_level("low"),
         needs=cssrs_needs,
+    ),
+    # A medical crisis (CRISIS): urgent for another reason than suicide risk, after it.
+    Rule(
+        "RISK_BP_CRISIS",
+        CRISIS,
+        "Last blood pressure reading in the hypertensive-crisis range",
+        "At or above 180 systolic or 120 diastolic by default, whatever the reading's date: the "
+        "person may need medical care today, and was told so when they entered it. It does not "
+        "change the C-SSRS risk level; suicide risk comes first within urgent.",
+        ACC_AHA,
+        when=bp_crisis,
+        needs=(),  # CI_BP_SEVERE already asks for the reading where one is needed
     ),
     # Absolute contraindications (EXCLUDE): a clinician confirms and refers elsewhere.
     Rule(

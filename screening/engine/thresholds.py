@@ -17,6 +17,8 @@ _LIMITS: dict[str, tuple[int, int]] = {
     "min_failed_trials": (0, 20),
     "min_trial_weeks": (0, 1000),
     "phq9_consult_min": (0, 27),
+    "bp_crisis_systolic": (50, 300),
+    "bp_crisis_diastolic": (20, 200),
     "bp_severe_systolic": (50, 300),
     "bp_severe_diastolic": (20, 200),
     "bp_elevated_systolic": (50, 300),
@@ -34,6 +36,9 @@ class Thresholds:
     min_failed_trials: int = 2
     min_trial_weeks: int = 6
     phq9_consult_min: int = 10
+    # The hypertensive-crisis range of the ACC/AHA guideline: urgent, for a medical reason.
+    bp_crisis_systolic: int = 180
+    bp_crisis_diastolic: int = 120
     bp_severe_systolic: int = 180
     bp_severe_diastolic: int = 100
     bp_elevated_systolic: int = 140
@@ -56,6 +61,12 @@ class Thresholds:
                 raise ValueError(f"{elevated}: must be below bp_severe_systolic")
         if self.bp_elevated_diastolic >= self.bp_severe_diastolic:
             raise ValueError("bp_elevated_diastolic: must be below bp_severe_diastolic")
+
+    def bp_in_crisis_range(self, systolic: int | None, diastolic: int | None) -> bool:
+        """Whether a reading is at or above either crisis limit (either number may be None)."""
+        return (systolic is not None and systolic >= self.bp_crisis_systolic) or (
+            diastolic is not None and diastolic >= self.bp_crisis_diastolic
+        )
 
     def to_dict(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in _FIELDS}

@@ -36,6 +36,21 @@ class Outcome(models.TextChoices):
 OUTCOME_RANK = {Outcome(outcome): rank for outcome, rank in ENGINE_OUTCOME_RANK.items()}
 # An unanswered C-SSRS is not reassurance: it sorts above a screener answered "no" throughout.
 RISK_RANK = {"high": 0, "moderate": 1, "low": 2, "unknown": 3, "none": 4}
+# Urgent for a medical reason only (a blood-pressure reading in the crisis range): within the
+# urgent tier such a submission comes after every one urgent for suicide risk, in the same
+# C-SSRS order among themselves. The C-SSRS risk level itself is left as it is.
+MEDICAL_CRISIS_CODES = frozenset({"RISK_BP_CRISIS"})
+MEDICAL_ONLY_OFFSET = len(RISK_RANK)
+
+
+def risk_rank_of(result_dict) -> int:
+    """Where a screening result sorts within its outcome (lower first)."""
+    cssrs = (result_dict.get("scores") or {}).get("cssrs_risk") or "unknown"
+    rank = RISK_RANK.get(cssrs, RISK_RANK["unknown"])
+    crisis = {f["code"] for f in result_dict.get("flags") or () if f.get("severity") == "crisis"}
+    if crisis and crisis <= MEDICAL_CRISIS_CODES:
+        rank += MEDICAL_ONLY_OFFSET
+    return rank
 
 
 def hash_token(token: str) -> str:
@@ -371,7 +386,7 @@ class Submission(models.Model):
         self.outcome = result_dict["outcome"]
         self.outcome_rank = OUTCOME_RANK[self.outcome]
         self.cssrs_risk = result_dict.get("scores", {}).get("cssrs_risk") or "unknown"
-        self.risk_rank = RISK_RANK.get(self.cssrs_risk, RISK_RANK["unknown"])
+        self.risk_rank = risk_rank_of(result_dict)
 
     @property
     def display_name(self):

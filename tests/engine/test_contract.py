@@ -80,7 +80,7 @@ def test_result_shape_matches_the_intake_format_document():
     result = screen(example_intake()).to_dict()
 
     assert set(result) == {"outcome", "ruleset_version", "thresholds", "scores", "flags"}
-    assert result["ruleset_version"] == RULESET_VERSION == "2026.11-1"
+    assert result["ruleset_version"] == RULESET_VERSION == "2026.12-1"
     assert result["thresholds"] == DEFAULT_THRESHOLDS.to_dict()
     for flag in result["flags"]:
         assert set(flag) == {"code", "severity", "title", "rationale", "source", "evidence"}
@@ -171,7 +171,7 @@ def test_public_constants():
 
 # The clinical reference, sections 2 to 5: every flag with its severity.
 REFERENCE_FLAGS = {
-    "crisis": "RISK_PHQ9_ITEM9 RISK_CSSRS_HIGH RISK_CSSRS_MODERATE RISK_CSSRS_LOW",
+    "crisis": "RISK_PHQ9_ITEM9 RISK_CSSRS_HIGH RISK_CSSRS_MODERATE RISK_CSSRS_LOW RISK_BP_CRISIS",
     "exclude": "CI_AGE_UNDER_18 CI_ANEURYSM_AVM CI_INTRACEREBRAL_HEMORRHAGE "
     "CI_KETAMINE_HYPERSENSITIVITY CI_PREGNANT CI_PSYCHOSIS_CURRENT CI_MANIA_CURRENT CI_BP_SEVERE "
     "CI_HYPERTHYROID_UNCONTROLLED CI_RAISED_PRESSURE_ACTIVE",
@@ -357,6 +357,8 @@ def test_thresholds_defaults_are_the_reference_values():
         "min_failed_trials": 2,
         "min_trial_weeks": 6,
         "phq9_consult_min": 10,
+        "bp_crisis_systolic": 180,
+        "bp_crisis_diastolic": 120,
         "bp_severe_systolic": 180,
         "bp_severe_diastolic": 100,
         "bp_elevated_systolic": 140,

@@ -225,7 +225,7 @@ def test_the_result_carries_the_version_the_thresholds_the_scores_and_the_flags(
     result = screen(intake())
 
     assert type(result) is Result
-    assert result.ruleset_version == RULESET_VERSION == "2026.11-1"
+    assert result.ruleset_version == RULESET_VERSION == "2026.12-1"
     assert result.thresholds is DEFAULT_THRESHOLDS
     assert type(result.scores) is Scores
     assert type(result.flags) is tuple

@@ -29,6 +29,7 @@ TABLE = [
     ("RISK_CSSRS_HIGH", "crisis"),
     ("RISK_CSSRS_MODERATE", "crisis"),
     ("RISK_CSSRS_LOW", "crisis"),
+    ("RISK_BP_CRISIS", "crisis"),
     ("CI_AGE_UNDER_18", "exclude"),
     ("CI_ANEURYSM_AVM", "exclude"),
     ("CI_INTRACEREBRAL_HEMORRHAGE", "exclude"),

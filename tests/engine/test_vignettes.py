@@ -8,7 +8,8 @@ eligible_for_consultation with the four BASE flags below.
 
 import pytest
 
-from screening.engine import RULES, screen
+from screening.engine import DEFAULT_THRESHOLDS, RULES, screen
+from screening.engine.result import Evidence
 from tests.strategies import DELETE, example_intake, with_answers
 
 BASE = frozenset(
@@ -132,10 +133,36 @@ VIGNETTES = [
     vignette("untreated glaucoma", {"medical.glaucoma": "untreated"}, EXCLUDED,
              BASE | {"CI_RAISED_PRESSURE_ACTIVE"}),
     # Blood pressure: severe limits are inclusive, elevated limits are "above".
-    vignette("systolic exactly 180", {"medical.bp_systolic": 180}, EXCLUDED,
-             NO_HTN | {"CI_BP_SEVERE"}),
+    vignette("systolic exactly 180 is in the crisis range", {"medical.bp_systolic": 180}, URGENT,
+             NO_HTN | {"CI_BP_SEVERE", "RISK_BP_CRISIS"}),
     vignette("diastolic exactly 100", {"medical.bp_diastolic": 100}, EXCLUDED,
              NO_HTN | {"CI_BP_SEVERE"}),
+    # The hypertensive-crisis range (180 systolic or 120 diastolic and above) is urgent, with
+    # CI_BP_SEVERE as well, whatever the reading's date.
+    vignette("250/150 is a hypertensive crisis",
+             {"medical.bp_systolic": 250, "medical.bp_diastolic": 150}, URGENT,
+             NO_HTN | {"RISK_BP_CRISIS", "CI_BP_SEVERE"}),
+    vignette("180/90 is a crisis on the top number alone",
+             {"medical.bp_systolic": 180, "medical.bp_diastolic": 90}, URGENT,
+             NO_HTN | {"RISK_BP_CRISIS", "CI_BP_SEVERE"}),
+    vignette("170/120 is a crisis on the bottom number alone",
+             {"medical.bp_systolic": 170, "medical.bp_diastolic": 120}, URGENT,
+             NO_HTN | {"RISK_BP_CRISIS", "CI_BP_SEVERE"}),
+    vignette("179/119 is severe, not a crisis",
+             {"medical.bp_systolic": 179, "medical.bp_diastolic": 119}, EXCLUDED,
+             NO_HTN | {"CI_BP_SEVERE"}),
+    vignette("a crisis reading from years ago is still urgent",
+             {"medical.bp_systolic": 250, "medical.bp_diastolic": 150,
+              "medical.bp_measured_on": "2019-01-05"}, URGENT,
+             NO_HTN | {"RISK_BP_CRISIS", "CI_BP_SEVERE"}),
+    vignette("a crisis reading with no known hypertension",
+             {"medical.hypertension": "no", "medical.bp_systolic": 200,
+              "medical.bp_diastolic": 125}, URGENT,
+             NO_HTN | {"RISK_BP_CRISIS", "CI_BP_SEVERE"}),
+    vignette("a crisis reading and suicide risk together",
+             {"medical.bp_systolic": 250, "medical.bp_diastolic": 150,
+              "questionnaires.cssrs.q1": True}, URGENT,
+             NO_HTN | {"RISK_CSSRS_LOW", "RISK_BP_CRISIS", "CI_BP_SEVERE"}),
     vignette("179/99 is elevated, not severe",
              {"medical.bp_systolic": 179, "medical.bp_diastolic": 99}, REVIEW,
              NO_HTN | {"RV_BP_ELEVATED"}),
@@ -307,7 +334,8 @@ VIGNETTES = [
     vignette("severe blood pressure with untreated glaucoma and a wish to be dead",
              {"medical.bp_systolic": 185, "medical.glaucoma": "untreated",
               "questionnaires.cssrs.q1": True},
-             URGENT, NO_HTN | {"CI_BP_SEVERE", "CI_RAISED_PRESSURE_ACTIVE", "RISK_CSSRS_LOW"}),
+             URGENT, NO_HTN | {"CI_BP_SEVERE", "CI_RAISED_PRESSURE_ACTIVE", "RISK_CSSRS_LOW",
+                               "RISK_BP_CRISIS"}),
 ]  # fmt: skip
 
 
@@ -322,3 +350,81 @@ def test_vignette(changes, outcome, codes):
 def test_every_rule_is_exercised_by_some_vignette():
     expected = set().union(*(param.values[2] for param in VIGNETTES))
     assert {rule.code for rule in RULES} <= expected
+
+
+# --- A reading in the crisis range: urgent for a medical reason, after suicide risk --------------
+
+CRISIS_READING = {"medical.bp_systolic": 250, "medical.bp_diastolic": 150}
+
+
+@pytest.mark.parametrize(
+    "cssrs",
+    [
+        {},
+        {"questionnaires.cssrs.q1": True},
+        {**CSSRS_Q2_YES, **CSSRS_FOLLOW_UP_NO, "questionnaires.cssrs.q3": True},
+        {**CSSRS_Q2_YES, **CSSRS_FOLLOW_UP_NO, "questionnaires.cssrs.q4": True},
+        {"questionnaires.cssrs": DELETE},
+    ],
+    ids=["none", "low", "moderate", "high", "unanswered"],
+)
+def test_a_crisis_reading_leaves_the_cssrs_risk_level_as_it_was(cssrs):
+    without = screen(with_answers(example_intake(), cssrs))
+    with_reading = screen(with_answers(example_intake(), {**cssrs, **CRISIS_READING}))
+
+    assert with_reading.scores.cssrs_risk == without.scores.cssrs_risk
+    assert "RISK_BP_CRISIS" in with_reading.codes
+    assert with_reading.outcome == URGENT
+
+
+def test_suicide_risk_flags_come_before_the_crisis_reading():
+    result = screen(
+        with_answers(
+            example_intake(),
+            {**CRISIS_READING, "questionnaires.phq9[8]": 1, "questionnaires.cssrs.q1": True},
+        )
+    )
+
+    codes = [flag.code for flag in result.flags]
+    assert codes[:3] == ["RISK_PHQ9_ITEM9", "RISK_CSSRS_LOW", "RISK_BP_CRISIS"]
+    assert result.flag("RISK_BP_CRISIS").evidence == (
+        Evidence("medical.bp_systolic", 250),
+        Evidence("medical.bp_diastolic", 150),
+    )
+
+
+@pytest.mark.parametrize(
+    ("reading", "codes"),
+    [
+        ((165, 95), {"RISK_BP_CRISIS", "CI_BP_SEVERE"}),
+        ((150, 110), {"RISK_BP_CRISIS", "CI_BP_SEVERE"}),
+        ((159, 109), {"RV_BP_ELEVATED"}),
+    ],
+)
+def test_crisis_limits_follow_the_clinic_and_a_crisis_reading_is_always_severe(reading, codes):
+    # Crisis limits set below the severe ones: a reading in the crisis range is severe too.
+    th = DEFAULT_THRESHOLDS.replace(
+        bp_crisis_systolic=160,
+        bp_crisis_diastolic=110,
+        bp_severe_systolic=200,
+        bp_severe_diastolic=115,
+    )
+    systolic, diastolic = reading
+    result = screen(
+        with_answers(
+            example_intake(),
+            {"medical.bp_systolic": systolic, "medical.bp_diastolic": diastolic},
+        ),
+        th,
+    )
+
+    assert set(result.codes) - NO_HTN == codes
+
+
+def test_crisis_range_is_inclusive_at_both_limits():
+    th = DEFAULT_THRESHOLDS
+    assert th.bp_in_crisis_range(180, 80)
+    assert th.bp_in_crisis_range(150, 120)
+    assert not th.bp_in_crisis_range(179, 119)
+    assert not th.bp_in_crisis_range(None, None)
+    assert th.bp_in_crisis_range(None, 130)

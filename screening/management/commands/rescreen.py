@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from screening.engine import IntakeError, screen
 from screening.models import ScreeningResult, Submission, current_thresholds
-from screening.models.intake import result_digest
+from screening.models.intake import result_digest, risk_rank_of
 
 
 def _date(value):
@@ -88,8 +88,10 @@ def rescreen_batch(batch, thresholds, dry_run, transitions, counts, problems):
                 created_at=now,
             )
         )
-        if result["outcome"] != submission.outcome or (
-            (result["scores"].get("cssrs_risk") or "unknown") != submission.cssrs_risk
+        if (
+            result["outcome"] != submission.outcome
+            or (result["scores"].get("cssrs_risk") or "unknown") != submission.cssrs_risk
+            or risk_rank_of(result) != submission.risk_rank
         ):
             submission.apply_screening(result)
             changed.append(submission)
