@@ -1,6 +1,6 @@
 """Crisis resources: the one place every page, email and crisis panel reads them from.
 
-Source: ../shared/clinical-reference.md section 7 (United States). The 988 "press 3" option for
+Source: the clinical reference's crisis resources (United States). The 988 "press 3" option for
 LGBTQ+ youth ended on 17 July 2025 and must not be listed.
 """
 

@@ -4,8 +4,8 @@
 >>> result = screen(intake_dict)          # raises IntakeError for an invalid intake
 >>> result.outcome, result.to_dict()
 
-The rules are declared in ``rules.py``; the clinical ground truth is
-shared/clinical-reference.md.
+The rules are declared in ``rules.py``; docs/screening-rules.md is generated from them
+(``manage.py document_rules``), and docs/intake-format.md describes the intake.
 """
 
 from .evaluate import RULESET_VERSION, screen

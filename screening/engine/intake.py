@@ -1,4 +1,4 @@
-"""Validation of one ``clinic-intake/1`` dict (see shared/intake-format.md).
+"""Validation of one ``clinic-intake/1`` dict (see docs/intake-format.md).
 
 The format is declared once, as data (SCHEMA below); the checks are generated from it, and a
 plain reference check (check_value) words every error. The input is not copied: the flat

@@ -1,4 +1,4 @@
-"""The screening result and its JSON shape (shared/intake-format.md, "What manage.py screen
+"""The screening result and its JSON shape (docs/intake-format.md, "What manage.py screen
 prints"). Keys may be added there, never renamed."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The screening rules, declared as data and read top to bottom.
 
-Each rule has a stable code (shared/clinical-reference.md), a severity, a one-line title for
+Each rule has a stable code (docs/screening-rules.md), a severity, a one-line title for
 the clinician, why it matters, where it comes from, and:
 
 - ``when``: returns the evidence (answers found in the intake) when the rule fires, else None;

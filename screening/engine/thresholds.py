@@ -30,7 +30,7 @@ _LIMITS: dict[str, tuple[int, int]] = {
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Defaults are the clinical reference's (shared/clinical-reference.md)."""
+    """Defaults are the clinical reference's (listed in docs/screening-rules.md, "Thresholds")."""
 
     min_age: int = 18
     min_failed_trials: int = 2

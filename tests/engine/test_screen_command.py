@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -17,7 +18,6 @@ from screening.models import current_thresholds_or_defaults
 from tests.strategies import EXAMPLE_PATH, example_intake, with_answers
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED_EXAMPLE = REPO.parent / "shared" / "intake-example.json"
 
 
 @pytest.fixture
@@ -165,6 +165,11 @@ def test_command_line_exits_2_without_a_traceback():
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.skipif(not SHARED_EXAMPLE.exists(), reason="no shared/ beside the repository")
-def test_the_test_copy_of_the_example_matches_the_shared_one():
-    assert json.loads(EXAMPLE_PATH.read_text()) == json.loads(SHARED_EXAMPLE.read_text())
+def test_the_readme_shows_what_screening_the_example_prints(default_thresholds):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    command = "manage.py screen tests/data/intake-example.json"
+    assert EXAMPLE_PATH == REPO / "tests" / "data" / "intake-example.json"
+    shown = re.search(r"```json\n(.*?)\n```", readme[readme.index(command) :], re.DOTALL)
+
+    assert shown is not None, "no JSON block after the README's screen command"
+    assert json.loads(shown.group(1)) == json.loads(run(str(EXAMPLE_PATH))[0])

@@ -1,5 +1,5 @@
 """Clinical vignettes: the reference example with one small, readable change each (or a few),
-and the outcome and exact flags a clinician would expect (shared/clinical-reference.md).
+and the outcome and exact flags a clinician would expect (docs/screening-rules.md).
 
 The example is submitted on 2026-11-20 (-05:00) by a 39-year-old with treated hypertension
 (128/82), two failed adequate trials, a too-short venlafaxine trial and lamotrigine; it gives
