@@ -6,6 +6,7 @@ from .choices import (
     DIAGNOSES,
     HEARD_ABOUT,
     IMPROVEMENT,
+    IMPROVEMENT_STORED,
     LANGUAGE,
     SEX_AT_BIRTH,
     TREATMENT_KINDS,
@@ -270,7 +271,13 @@ TRIAL_ROW = Step(
             choices=YES_NO_UNSURE,
             kind="boolean",
         ),
-        Question("improvement", _("How much did it help?"), _("Improvement"), choices=IMPROVEMENT),
+        Question(
+            "improvement",
+            _("How much did it help?"),
+            _("Improvement"),
+            choices=IMPROVEMENT,
+            stored=IMPROVEMENT_STORED,
+        ),
     ),
 )
 TREATMENT_ROW = Step(

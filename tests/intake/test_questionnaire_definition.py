@@ -92,3 +92,13 @@ def test_the_phq9_and_gad7_carry_their_loinc_codes():
         "LA6570-1",
         "LA6571-9",
     }
+
+
+def test_a_trial_stopped_for_side_effects_is_stored_as_unsure_not_as_its_own_code():
+    """The person may answer "stopped because of side effects"; the format stores "unsure" with
+    a marker, so the engine refuses the asked code if it ever reached it."""
+    from screening.engine import IntakeError, screen
+
+    trial = {"medication": "sertraline", "improvement": "side_effects"}
+    with pytest.raises(IntakeError, match="improvement"):
+        screen({"format": q.FORMAT, "mental_health": {"antidepressant_trials": [trial]}})
