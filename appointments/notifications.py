@@ -1,9 +1,11 @@
 """Emails to patients about their appointment, through an outbox (the Notification model).
 
-A change to an appointment writes a Notification row in its own transaction; sending is
-attempted right after the commit and, when that fails, again by `manage.py send_notifications`
-(cron, every minute) with exponential backoff. A failure is logged without personal details,
-shown to staff with a "retry now" button, and never undoes or blocks the booking.
+A change to an appointment writes a Notification row in its own transaction, with a background
+task (`send_notification`, run by `manage.py db_worker`) in the same transaction; sending is
+attempted right after the commit and, when that fails, again by the task with exponential
+backoff (a commit the request did not live to follow up is caught by the task too). A failure is
+logged without personal details, shown to staff with a "retry now" button, and never undoes or
+blocks the booking. `manage.py send_notifications` sends whatever is due at once, by hand.
 
 What an email says: the time, the place or how to join by video, and how to reach the clinic.
 Nothing about health, screening or treatment; the subject names only "your consultation".
@@ -20,6 +22,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django_tasks import task
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from appointments.models import Mode, Notification, calendar_uid
@@ -56,7 +59,35 @@ def queue(appointment, kind):
         sequence=appointment.sequence,
     )
     transaction.on_commit(partial(send_quietly, notification.pk))
+    # The retries, and the first attempt if this process does not live to make it.
+    later = timezone.now() + Notification.FIRST_RETRY
+    send_notification.using(run_after=later).enqueue(notification.pk)
     return notification
+
+
+@task()
+def send_notification(notification_id):
+    """The outbox's retry loop, one email at a time: send it when its time has come, then
+    again at each failure's next attempt, until it is sent, replaced or given up on (a person
+    then retries it). Does nothing for an email already sent."""
+    now = timezone.now()
+    notification = Notification.objects.filter(pk=notification_id).first()
+    if notification is None or notification.status not in (Status.PENDING, Status.FAILED):
+        return "done"
+    if notification.next_attempt_at is None:
+        return "waiting for a person"
+    if notification.next_attempt_at <= now:
+        delivered = deliver(notification_id, now=now)
+        if delivered is None:  # a person's "retry now" holds it: look again in a minute
+            send_notification.using(run_after=now + Notification.FIRST_RETRY).enqueue(
+                notification_id
+            )
+            return "busy"
+        notification = delivered
+    if notification.status == Status.FAILED and notification.next_attempt_at is not None:
+        send_notification.using(run_after=notification.next_attempt_at).enqueue(notification_id)
+        return "will retry"
+    return notification.status
 
 
 def send_quietly(notification_id):
@@ -99,7 +130,7 @@ def deliver(notification_id, *, now=None, timeout=None):
 
 
 def send_due(*, now=None, limit=200):
-    """What the cron command does: every email whose time has come, oldest first."""
+    """Every email whose time has come, oldest first (`manage.py send_notifications`)."""
     now = now or timezone.now()
     ids = list(
         Notification.objects.due(now)

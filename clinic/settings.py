@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "clinic",
     "screening",
     "appointments",
@@ -334,6 +336,11 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Retention (manage.py apply_retention): closed submissions are anonymised this many days after
 # their final decision. Seven years by default; set what the clinic's records policy says.
 RETENTION_CLOSED_SUBMISSIONS_DAYS = env_int("RETENTION_CLOSED_SUBMISSIONS_DAYS", 2555)
+
+# Background work (urgent alerts and their escalation, appointment emails): tasks are rows in
+# the database, written in the transaction that asks for them, and run by `manage.py db_worker`
+# (one or more processes; `manage.py serve` starts one beside the development server).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Clinic policy knobs (the screening thresholds live in the database: see screening.models).
 DRAFT_TTL_DAYS = env_int("DRAFT_TTL_DAYS", 30)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from clinic import audit
+from screening.alerts import admin as alerts_admin  # noqa: F401 (registers the rota's pages)
 from screening.models import ClinicThresholds, IntegrationToken, Scope
 
 

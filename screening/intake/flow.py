@@ -3,7 +3,8 @@
 - A step's answers are validated by its forms and stored per step in `Draft.answers`.
 - A person may open any step they have completed and the first one they have not.
 - When the questionnaires show suicide risk, the support page comes before anything after them.
-- Submitting turns the draft into exactly one submission, however often it is asked for.
+- Submitting turns the draft into exactly one submission, however often it is asked for; an
+  urgent one alerts the clinicians on call, in the same transaction (screening.alerts).
 """
 
 import logging
@@ -16,11 +17,12 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from screening.alerts import raise_urgent_alert
 from screening.engine import IntakeError
 from screening.intake import steps
 from screening.intake.export import SECTION_STEPS, draft_to_intake
 from screening.intake.forms import MAX_ROWS, questionnaire_shows_risk
-from screening.models import Draft, Submission
+from screening.models import Draft, Outcome, Submission, UrgentAlert
 
 log = logging.getLogger(__name__)
 
@@ -373,4 +375,7 @@ def submit(draft_pk: int, consent: dict, now=None) -> SubmitResult:
                 "updated_at",
             ]
         )
+        if submission.outcome == Outcome.URGENT:
+            # In this transaction: the alert's tasks commit with the submission, or not at all.
+            raise_urgent_alert(submission, UrgentAlert.Reason.SUBMITTED, now=now)
     return SubmitResult(submission, created=True)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from clinic.forms import StartIntakeForm
+from screening.alerts.notice import confirmation_notice
 from screening.intake import flow, steps
 from screening.intake.forms import channels_in_words
 from screening.intake.summary import summarize
@@ -333,13 +334,16 @@ def status(request, token):
         return redirect("intake:resume", token=token)
     intake = submission.intake or {}
     channels = (intake.get("about") or {}).get("contact_channels") or []
+    reach_out_first = draft.risk_shown_at is not None or submission.outcome == "urgent"
     return render(
         request,
         "intake/status.html",
         {
             "token": token,
             "submission": submission,
-            "reach_out_first": draft.risk_shown_at is not None or submission.outcome == "urgent",
+            "reach_out_first": reach_out_first,
+            # When the clinic reads it, from the on-call rota (open now, or from when).
+            "reading": confirmation_notice(submission) if reach_out_first else None,
             "channels": channels_in_words(channels),
             "appointment_url": f"/appointments/request/{token}/",
             "expires_at": draft.expires_at,

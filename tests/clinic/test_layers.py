@@ -28,6 +28,13 @@ LAYERS = {
     "screening.models": ("clinic", "screening.engine", "screening.questionnaire"),
     # FHIR for the clinic's EHR: the Questionnaire, a submission's resources, the API.
     "screening.fhir": ("clinic", "screening.models", "screening.engine", "screening.questionnaire"),
+    # Urgent alerts: the on-call rota, the alert and escalation tasks, the emails.
+    "screening.alerts": (
+        "clinic",
+        "screening.models",
+        "screening.engine",
+        "screening.questionnaire",
+    ),
     # The patient intake, the staff review, their commands, retention and demo submissions.
     "screening": ("clinic",),
     # Requests, slots, bookings; the commands that need every app (setup_demo, apply_retention).

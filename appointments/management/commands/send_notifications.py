@@ -4,7 +4,10 @@ from appointments.notifications import send_due
 
 
 class Command(BaseCommand):
-    help = "Send pending appointment emails and retry failed ones"
+    help = (
+        "Send every appointment email that is due now, and retry failed ones (the background "
+        "worker does this by itself; this is for catching up by hand)"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -12,8 +15,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, limit=200, **options):
-        # Safe to overlap with itself (cron every minute): each email is claimed with
-        # SELECT ... FOR UPDATE SKIP LOCKED, so two runs never send the same one.
+        # Safe beside the worker and itself: each email is claimed with
+        # SELECT ... FOR UPDATE SKIP LOCKED, so two senders never send the same one.
         summary = send_due(limit=limit)
         self.stdout.write(
             "Appointment emails: {sent} sent, {failed} failed (will retry), "
