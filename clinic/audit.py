@@ -8,40 +8,15 @@
 Sign-ins, failed sign-ins and sign-outs are recorded from Django's auth signals below.
 """
 
-import ipaddress
-
 from axes.signals import user_locked_out
-from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+# The client's address comes from clinic.client: the same for rate limits and the lockout.
+from clinic.client import client_ip
 from clinic.models import AuditEvent
 
 Action = AuditEvent.Action
-
-
-def client_ip(request):
-    """The address the request came from. Behind N trusted proxies (AUDIT_TRUSTED_PROXIES=N)
-    the client is the Nth address from the right of X-Forwarded-For; without proxies that
-    header is typed by the client and is ignored."""
-    if request is None:
-        return None
-    address = request.META.get("REMOTE_ADDR") or ""
-    proxies = getattr(settings, "AUDIT_TRUSTED_PROXIES", 0)
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            address = forwarded[-proxies]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
-
-
-def client_ip_or_unknown(request):
-    """client_ip() for django-axes, which needs a string to count failures against."""
-    return client_ip(request) or "unknown"
 
 
 def _target_fields(target):

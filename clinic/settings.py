@@ -294,6 +294,9 @@ else:
     raise ImproperlyConfigured("REDIS_URL must be set when DEBUG is off (rate limits need it)")
 RATELIMIT_VIEW = "clinic.views.rate_limited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Rate limits count the client's address as clinic.client decides it (TRUSTED_PROXY_COUNT), not
+# REMOTE_ADDR, which behind a reverse proxy is the proxy's for every patient.
+RATELIMIT_IP_META_KEY = "clinic.client.client_ip_for_rate_limits"
 SILENCED_SYSTEM_CHECKS = [
     # Django's own RedisCache increments atomically; django-ratelimit only lists django-redis.
     "django_ratelimit.W001",
@@ -321,8 +324,8 @@ AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken"]
 AXES_RESET_ON_SUCCESS = False
 # Sign-ins are already in the audit trail; the lockout only needs the failures.
 AXES_DISABLE_ACCESS_LOG = True
-# The same client address as the audit trail, honouring AUDIT_TRUSTED_PROXIES.
-AXES_CLIENT_IP_CALLABLE = "clinic.audit.client_ip_or_unknown"
+# The same client address as rate limits and the audit trail (clinic.client).
+AXES_CLIENT_IP_CALLABLE = "clinic.client.client_ip_or_unknown"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "clinic.two_factor.lockout_username"
 
@@ -344,6 +347,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # Clinic policy knobs (the screening thresholds live in the database: see screening.models).
 DRAFT_TTL_DAYS = env_int("DRAFT_TTL_DAYS", 30)
-# How many reverse proxies in front of the app append to X-Forwarded-For; the audit trail
-# records the address they saw (0: the direct peer, and the header is ignored).
-AUDIT_TRUSTED_PROXIES = env_int("AUDIT_TRUSTED_PROXIES", 0)
+# How many reverse proxies in front of the app append to X-Forwarded-For; rate limits, the
+# lockout and the audit trail take the client address they saw (clinic.client; 0: the direct
+# peer, and the header is ignored). AUDIT_TRUSTED_PROXIES is the variable's older name.
+_older_proxy_count = env_int("AUDIT_TRUSTED_PROXIES", None)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", _older_proxy_count or 0)
+if _older_proxy_count not in (None, TRUSTED_PROXY_COUNT):
+    raise ImproperlyConfigured(
+        "TRUSTED_PROXY_COUNT and AUDIT_TRUSTED_PROXIES (its older name) disagree: set one"
+    )
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")

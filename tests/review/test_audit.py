@@ -52,7 +52,7 @@ def test_forwarded_addresses_are_trusted_only_behind_configured_proxies():
     )
 
     assert audit.client_ip(request) == "10.0.0.2"
-    with override_settings(AUDIT_TRUSTED_PROXIES=1):
+    with override_settings(TRUSTED_PROXY_COUNT=1):
         assert audit.client_ip(request) == "203.0.113.7"
 
 
