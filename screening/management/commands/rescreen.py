@@ -8,8 +8,15 @@ from django.db import connections, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
+from screening.alerts import raise_urgent_alert
 from screening.engine import IntakeError, screen
-from screening.models import ScreeningResult, Submission, current_thresholds
+from screening.models import (
+    Outcome,
+    ScreeningResult,
+    Submission,
+    UrgentAlert,
+    current_thresholds,
+)
 from screening.models.intake import result_digest, risk_rank_of
 
 
@@ -61,7 +68,7 @@ def rescreen_batch(batch, thresholds, dry_run, transitions, counts, problems):
         .order_by("created_at", "id")
         .values_list("submission_id", "digest")
     )
-    new_results, changed = [], []
+    new_results, changed, newly_urgent = [], [], []
     now = timezone.now()
     for submission in batch:
         counts["screened"] += 1
@@ -93,6 +100,8 @@ def rescreen_batch(batch, thresholds, dry_run, transitions, counts, problems):
             or (result["scores"].get("cssrs_risk") or "unknown") != submission.cssrs_risk
             or risk_rank_of(result) != submission.risk_rank
         ):
+            if becomes_urgent(submission, result):
+                newly_urgent.append(submission)
             submission.apply_screening(result)
             changed.append(submission)
     if dry_run:
@@ -105,6 +114,22 @@ def rescreen_batch(batch, thresholds, dry_run, transitions, counts, problems):
         )
     Submission.objects.bulk_update(
         changed, ["outcome", "outcome_rank", "cssrs_risk", "risk_rank"], batch_size=500
+    )
+    # In the batch's transaction, like a new urgent intake's alert in the intake's.
+    for submission in newly_urgent:
+        raise_urgent_alert(submission, UrgentAlert.Reason.RESCREENED, now=now)
+    counts["alerted"] += len(newly_urgent)
+
+
+def becomes_urgent(submission, result):
+    """A submission a re-screen makes urgent, still waiting for a decision and never
+    acknowledged, alerts the clinicians on call as a new urgent intake does (a decided one was
+    read by a clinician; the queue shows it first either way)."""
+    return (
+        result["outcome"] == Outcome.URGENT
+        and submission.outcome != Outcome.URGENT
+        and submission.review_status != Submission.ReviewStatus.DECIDED
+        and submission.acknowledged_at is None
     )
 
 
@@ -187,3 +212,8 @@ class Command(BaseCommand):
             self.stdout.write("No outcome changed.")
         for (before, after), n in sorted(moved.items(), key=lambda item: -item[1]):
             self.stdout.write(f"  {before} -> {after}: {n}")
+        if counts["alerted"]:
+            self.stdout.write(
+                f"{counts['alerted']} awaiting review became urgent: the clinicians on call "
+                "are alerted."
+            )
