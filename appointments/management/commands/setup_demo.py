@@ -12,6 +12,7 @@ from django.test.utils import override_settings
 from appointments.demo import create_demo_schedule
 from clinic.demo import create_demo_staff
 from clinic.two_factor import current_code, secret_for_people
+from screening.alerts.demo import create_demo_rota
 from screening.demo import create_demo_submissions
 
 
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         clinician = get_user_model().objects.get(username="clinician")
         created = create_demo_submissions(clinician=clinician)
         self.stdout.write(f"Demo submissions: {created} created (a dozen of every outcome).")
+        create_demo_rota(clinician=clinician)
+        self.stdout.write(
+            "Demo on-call rota: the clinician on weekdays 8:00-20:00 (clinic time). An urgent "
+            "intake's alert email shows in the server's console, its escalation 30 minutes on."
+        )
 
         # The demo booking's confirmation e-mail goes to a made-up address: keep it off the
         # console so the sign-in details below are what a newcomer sees.
