@@ -286,7 +286,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Django's RedisCache, failing open: with Redis away the forms keep working, uncounted,
+            # with a warning in the log (clinic/cache.py); /healthz reports Redis as down.
+            "BACKEND": "clinic.cache.FailOpenRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -294,6 +300,8 @@ else:
     raise ImproperlyConfigured("REDIS_URL must be set when DEBUG is off (rate limits need it)")
 RATELIMIT_VIEW = "clinic.views.rate_limited"
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# A limit that cannot be counted (the store is away) lets the request through.
+RATELIMIT_FAIL_OPEN = True
 # Rate limits count the client's address as clinic.client decides it (TRUSTED_PROXY_COUNT), not
 # REMOTE_ADDR, which behind a reverse proxy is the proxy's for every patient.
 RATELIMIT_IP_META_KEY = "clinic.client.client_ip_for_rate_limits"
