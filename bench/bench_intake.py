@@ -131,6 +131,9 @@ def server_env(database_url: str, redis_url: str) -> dict:
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
+        # Production refuses to start without them; the bench sends no mail.
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "SITE_URL": "https://bench.clinic.example",
         "SECURE_SSL_REDIRECT": "false",
         "RATELIMIT_ENABLE": "false",
         "LOG_LEVEL": "WARNING",

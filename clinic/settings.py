@@ -7,9 +7,11 @@ web server (clinic/wsgi.py, clinic/asgi.py) never assumes development. The test 
 clinic/settings_test.py, which builds on this module.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -82,7 +84,30 @@ CLINIC_NAME = env_str("CLINIC_NAME", "Harbor Ketamine Clinic")
 CLINIC_PHONE = env_str("CLINIC_PHONE", "+1 910 555 0100")
 CLINIC_EMAIL = env_str("CLINIC_EMAIL", "care@clinic.example")
 CLINIC_ADDRESS = env_str("CLINIC_ADDRESS", "100 Harbor Street, Suite 2, Wilmington, NC 28401")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def env_site_url(name):
+    """The app's public address, which private links, emails and calendar files carry: with
+    DEBUG off it must be set, https, and not this machine (a link to localhost reaches nobody)."""
+    value = env_str(name, "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+    if DEBUG:
+        return value
+    try:
+        host = urlsplit(value).hostname or ""
+    except ValueError:  # not a URL at all
+        host = ""
+    try:
+        local = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        local = host == "localhost" or host.endswith(".localhost")
+    if not value.startswith("https://") or not host or local:
+        raise ImproperlyConfigured(
+            f"{name} must be the app's public https:// address when DEBUG is off, not {value!r}"
+        )
+    return value
+
+
+SITE_URL = env_site_url("SITE_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -197,7 +222,26 @@ WHITENOISE_USE_FINDERS = DEBUG
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Backends that print mail, keep it in memory or a file, or drop it: development only. In
+# production they would put patients' addresses, private links and .ics files in the output.
+NOT_REAL_EMAIL_BACKENDS = {
+    f"django.core.mail.backends.{name}.EmailBackend"
+    for name in ("console", "filebased", "locmem", "dummy")
+}
+
+
+def env_email_backend(name):
+    """With DEBUG off: set, and a backend that delivers mail (SMTP or a provider's)."""
+    value = env_str(name, "django.core.mail.backends.console.EmailBackend" if DEBUG else "")
+    if not DEBUG and (not value or value in NOT_REAL_EMAIL_BACKENDS):
+        raise ImproperlyConfigured(
+            f"{name} must be a backend that delivers mail when DEBUG is off, e.g. "
+            f"django.core.mail.backends.smtp.EmailBackend (now: {value or 'not set'})"
+        )
+    return value
+
+
+EMAIL_BACKEND = env_email_backend("EMAIL_BACKEND")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")

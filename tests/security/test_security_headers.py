@@ -172,28 +172,65 @@ def test_production_session_cookies_are_https_only(roles):
     assert response.cookies["sessionid"]["httponly"] is True
 
 
-def test_production_settings_pass_the_deployment_checklist():
-    """The real settings module with DEBUG off (as .ci/run does), in a fresh process."""
+PRODUCTION_ENV = {
+    "DEBUG": "false",
+    "SECRET_KEY": "deploy-check-" + "k" * 60,
+    "FIELD_ENCRYPTION_KEYS": "ZGVwbG95LWNoZWNrLWZpZWxkLWtleS0zMi1ieXRlcyE=",
+    "SEARCH_INDEX_KEY": "deploy-check-search-key",
+    "ALLOWED_HOSTS": "clinic.example",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "SITE_URL": "https://clinic.example",
+}
+
+
+def manage(*args, **changes):
+    """manage.py in a fresh process with production settings, `changes` applied (None unsets)."""
     root = Path(__file__).resolve().parents[2]
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))},
-        "DEBUG": "false",
-        "SECRET_KEY": "deploy-check-" + "k" * 60,
-        "FIELD_ENCRYPTION_KEYS": "ZGVwbG95LWNoZWNrLWZpZWxkLWtleS0zMi1ieXRlcyE=",
-        "SEARCH_INDEX_KEY": "deploy-check-search-key",
-        "ALLOWED_HOSTS": "clinic.example",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        **PRODUCTION_ENV,
+        **changes,
     }
-    result = subprocess.run(  # noqa: S603 (our own manage.py)
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    env = {k: v for k, v in env.items() if v is not None}
+    return subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, "manage.py", *args],
         cwd=root,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    """The real settings module with DEBUG off (as .ci/run does), in a fresh process."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        # Mail that would land in the process output (patients' addresses, private links, .ics).
+        ({"EMAIL_BACKEND": None}, "EMAIL_BACKEND"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}, "EMAIL_BACKEND"),
+        ({"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend"}, "EMAIL_BACKEND"),
+        # Links in emails and calendar files that reach nobody, or go over plain HTTP.
+        ({"SITE_URL": None}, "SITE_URL"),
+        ({"SITE_URL": "http://clinic.example"}, "SITE_URL"),
+        ({"SITE_URL": "https://localhost:8000"}, "SITE_URL"),
+        ({"SITE_URL": "https://127.0.0.1"}, "SITE_URL"),
+    ],
+)
+def test_production_refuses_to_start_with_development_mail_or_site_address(changes, named):
+    result = manage("check", **changes)
+
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Configuration error: {named} must be")
 
 
 def test_the_html_checks_catch_what_they_look_for():
