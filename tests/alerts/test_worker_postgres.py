@@ -83,7 +83,7 @@ def worker_process():
         "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
     }
     done = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-reload", "--no-startup-delay"],
         cwd=REPO,
         env=env,
         capture_output=True,
