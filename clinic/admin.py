@@ -17,6 +17,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from clinic import two_factor
 from clinic.models import AuditEvent
@@ -81,6 +83,20 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Background tasks (alerts, escalations, emails: README "Urgent alerts and background work"):
+# administrators read what ran, what waits and what failed; nobody changes a task here.
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class BackgroundTaskAdmin(DBTaskResultAdmin):
+    def has_module_permission(self, request):
+        return has_role(request.user, ADMINISTRATOR)
+
+    def has_view_permission(self, request, obj=None):
+        return has_role(request.user, ADMINISTRATOR)
 
 
 User = get_user_model()
