@@ -5,7 +5,7 @@ is urgent they see crisis resources and that the clinic will contact them first.
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from appointments import booking
@@ -20,7 +20,7 @@ LINK_POSTS_PER_HOUR = "30/h"
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=CALLBACKS_PER_HOUR, method="POST")
 def callback_request(request):
     form = CallbackForm(request.POST or None)
@@ -33,7 +33,7 @@ def callback_request(request):
     return render(request, "appointments/callback.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def callback_thanks(request):
     return render(request, "appointments/callback_thanks.html")
 
@@ -66,7 +66,7 @@ def _current_request(submission):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=LINK_POSTS_PER_HOUR, method="POST")
 def request_for_intake(request, token):
     submission, problem = _submission_for(token)
@@ -112,7 +112,7 @@ def request_for_intake(request, token):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=LINK_POSTS_PER_HOUR, method="POST")
 def cancel_request(request, token):
     submission, problem = _submission_for(token)

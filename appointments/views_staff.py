@@ -180,7 +180,7 @@ def _offered_slots(request, *keep):
     free = Slot.objects.bookable()
     listed = free.order_by("starts_at", "pk")
     clinician = request.GET.get("clinician", "")
-    if clinician.isdigit():
+    if clinician.isascii() and clinician.isdigit():  # "²³".isdigit() too, but not int()
         listed = listed.filter(clinician_id=clinician)
     try:
         first = date.fromisoformat(request.GET.get("from", ""))
@@ -189,7 +189,8 @@ def _offered_slots(request, *keep):
     start = datetime.combine(first, datetime.min.time(), tzinfo=timezone.get_current_timezone())
     listed = listed.filter(starts_at__gte=start, starts_at__lt=start + OFFERED_SPAN)
     ids = list(listed.values_list("pk", flat=True)[:OFFERED_MAX])
-    ids += [int(pk) for pk in keep if str(pk or "").isdigit()]
+    keep = [str(pk or "") for pk in keep]
+    ids += [int(pk) for pk in keep if pk.isascii() and pk.isdigit()]
     return (
         free.filter(pk__in=ids)
         .select_related("clinician")

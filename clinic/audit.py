@@ -9,6 +9,7 @@ Sign-ins, failed sign-ins and sign-outs are recorded from Django's auth signals 
 """
 
 from axes.signals import user_locked_out
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -17,6 +18,20 @@ from clinic.client import client_ip
 from clinic.models import AuditEvent
 
 Action = AuditEvent.Action
+
+# What the audit trail and the lockout keep instead of a username no account has: people type
+# their password into the username box, and a typo'd name says nothing worth keeping. (No
+# username can contain spaces or brackets, so the marker never names an account.)
+UNKNOWN_USERNAME = "(unknown username)"
+
+
+def known_username(typed):
+    """The typed username when an account has exactly it, otherwise UNKNOWN_USERNAME."""
+    typed = str(typed or "").replace("\x00", "")[:150]
+    users = get_user_model()._default_manager
+    if typed and users.filter(**{get_user_model().USERNAME_FIELD: typed}).exists():
+        return typed
+    return UNKNOWN_USERNAME
 
 
 def _target_fields(target):
@@ -68,16 +83,17 @@ def _signed_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="audit_sign_in_failed")
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
-    # Django has already masked the password in `credentials`; only the typed username is kept,
-    # so repeated guesses against one account can be seen.
-    typed = str(credentials.get("username", ""))[:150]
+    # Django has already masked the password in `credentials`; the username is kept when an
+    # account has it, so repeated guesses against one account can be seen, else a marker.
     if credentials.get("second_factor"):
         # A wrong code after a right password (clinic.two_factor): the account is known.
+        typed = str(credentials.get("username", ""))[:150]
         record(request, Action.TWO_FACTOR_FAILED, actor_label=typed)
         return
-    record(request, Action.SIGN_IN_FAILED, actor_label=typed)
+    record(request, Action.SIGN_IN_FAILED, actor_label=known_username(credentials.get("username")))
 
 
 @receiver(user_locked_out, dispatch_uid="audit_sign_in_locked")
 def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
-    record(request, Action.SIGN_IN_LOCKED, actor_label=str(username or "")[:150])
+    # `username` is django-axes' (clinic.two_factor.lockout_username): known, or the marker.
+    record(request, Action.SIGN_IN_LOCKED, actor_label=known_username(username))

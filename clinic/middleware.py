@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 
 class RequestSizeLimitMiddleware:
@@ -20,3 +21,58 @@ class RequestSizeLimitMiddleware:
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return render(request, "413.html", status=413)
         return self.get_response(request)
+
+
+# Browser features no page here uses: a page, or anything injected into one, may not ask for them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "bluetooth",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+# Pages for staff, their sign-in and the admin: never listed by a search engine, never stored.
+STAFF_PREFIXES = ("/staff/", "/admin/", "/accounts/")
+
+
+class PrivatePagesMiddleware:
+    """What every response says about itself, whatever its view remembered:
+
+    - `Permissions-Policy` on every response (PERMISSIONS_POLICY);
+    - `X-Robots-Tag: noindex, nofollow` on every page reached through a private link (a route
+      with a `token`: /intake/r/..., /appointments/request/<token>/...) and on staff pages,
+      their sign-in and the admin; /robots.txt asks crawlers to stay out of them too;
+    - `Cache-Control: no-store` (Django's never_cache) on staff pages, sign-in and the admin.
+
+    And a path or query string with a NUL character is answered 400 before any view: no page
+    takes one, and PostgreSQL refuses it in a query (it was a 500).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            response = render(request, "400.html", status=400)
+        else:
+            response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        match = getattr(request, "resolver_match", None)
+        staff = request.path.startswith(STAFF_PREFIXES)
+        if staff or (match is not None and "token" in match.kwargs):
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        if staff:
+            add_never_cache_headers(response)
+        return response

@@ -367,11 +367,14 @@ DEFAULT_EXCEPTION_REPORTER = "clinic.reporting.PatientDataReporter"
 # or `axes_reset_ip ADDRESS` (README, "Security and privacy").
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# By account and by address; a username no account has only by address (clinic.two_factor).
+AXES_LOCKOUT_PARAMETERS = "clinic.two_factor.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "clinic.two_factor.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # Axes keeps the query and form of a failed attempt: never a password or a code.
-AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken"]
+# The username too: the form as typed may hold a password typed into the username box (the
+# attempt keeps the known username or a marker instead: AXES_USERNAME_CALLABLE).
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken", "username"]
 # Only a complete sign-in (password and code) clears the count: see clinic.two_factor.
 AXES_RESET_ON_SUCCESS = False
 # Sign-ins are already in the audit trail; the lockout only needs the failures.
@@ -380,6 +383,7 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_CLIENT_IP_CALLABLE = "clinic.client.client_ip_or_unknown"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "clinic.two_factor.lockout_username"
+AXES_CLIENT_STR_CALLABLE = "clinic.two_factor.lockout_client_str"
 
 # Second factor (django-otp): a time-based code from an authenticator app for every staff
 # account. Wrong codes slow the device down (1, 2, 4... seconds) and count toward the lockout.

@@ -93,17 +93,43 @@ WRONG_CODE = (
 
 
 def lockout_username(request, credentials=None):
-    """The username django-axes counts failures against (AXES_USERNAME_CALLABLE): as typed,
-    cut to the longest username an account can have. Anything longer names no account, and
-    would not fit the lockout table (found on PostgreSQL by
-    tests/security/test_public_form_fuzz.py)."""
+    """The username django-axes counts failures against (AXES_USERNAME_CALLABLE) and keeps in
+    its records and log lines: as typed when an account has it, otherwise the audit trail's
+    marker (clinic.audit.UNKNOWN_USERNAME), so a password typed into the username box is never
+    stored. Looked up once per request."""
     if credentials:
         typed = credentials.get("username")
-    else:
-        typed = request.POST.get("username") if request is not None else None
+    elif request is not None and hasattr(request, "POST"):
+        typed = request.POST.get("username")
+    else:  # an AccessAttempt, whose username is already one or the other
+        typed = getattr(request, "username", None)
     if typed is None:
         return None
-    return str(typed).replace("\x00", "")[:150]
+    known = getattr(request, "_clinic_known_usernames", None)
+    if known is None:
+        known = {}
+        if request is not None:
+            request._clinic_known_usernames = known
+    if typed not in known:
+        known[typed] = audit.known_username(typed)
+    return known[typed]
+
+
+def lockout_parameters(request, credentials=None):
+    """What a failure counts against (AXES_LOCKOUT_PARAMETERS): the account and the address,
+    each on its own; for a username no account has (they all share the marker) the address
+    only, so mistyped names from everywhere never pile up into one lockout."""
+    if lockout_username(request, credentials) == audit.UNKNOWN_USERNAME:
+        return ["ip_address"]
+    return ["username", "ip_address"]
+
+
+def lockout_client_str(username, ip_address, user_agent, path_info, request):
+    """How django-axes names a client in its log lines (AXES_CLIENT_STR_CALLABLE): the known
+    username or the marker, and the address; never the form as typed."""
+    if isinstance(path_info, tuple | list):
+        path_info = path_info[0]
+    return f'{{username: "{username}", ip_address: "{ip_address}", path_info: "{path_info}"}}'
 
 
 def lockout_response(request, credentials=None):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("crisis/", views.crisis_resources, name="crisis"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.health, name="health"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("intake/", include("screening.intake.urls")),
     path("appointments/", include("appointments.urls")),
     path(
@@ -21,6 +22,7 @@ urlpatterns = [
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("staff/appointments/", include("appointments.urls_staff")),
     path("staff/submissions/<str:reference>/fhir/", include("screening.fhir.urls_staff")),
+    path("staff/call-me/", include("screening.call_me.urls")),
     path("staff/", include("screening.review.urls")),
     path("fhir/R4/", include("screening.fhir.urls")),
     path("admin/", admin.site.urls),

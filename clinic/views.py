@@ -1,24 +1,41 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clinic.health import report
 
 
-@require_GET
+@require_safe
 def home(request):
     return render(request, "clinic/home.html")
 
 
-@require_GET
+@require_safe
 def crisis_resources(request):
     return render(request, "clinic/crisis.html")
 
 
-@require_GET
+@require_safe
 def privacy(request):
     return render(request, "clinic/privacy.html")
+
+
+# Pages no search engine should crawl: private links, staff pages, sign-in, the admin, the
+# API. The pages answer `X-Robots-Tag: noindex, nofollow` themselves (clinic.middleware).
+ROBOTS_TXT = """User-agent: *
+Disallow: /intake/r/
+Disallow: /staff/
+Disallow: /admin/
+Disallow: /accounts/
+Disallow: /fhir/
+Disallow: /healthz
+"""
+
+
+@require_safe
+def robots_txt(request):
+    return HttpResponse(ROBOTS_TXT, content_type="text/plain; charset=utf-8")
 
 
 def coming_soon(request, heading):
@@ -26,7 +43,7 @@ def coming_soon(request, heading):
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request):
     """For the load balancer and monitoring: each dependency by name (clinic/health.py). 503
     only when the database is down (patients cannot save); 200 with "degraded" otherwise."""

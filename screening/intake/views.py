@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from clinic.forms import StartIntakeForm
@@ -79,7 +79,7 @@ def go(token: str, target: str):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=STARTS_PER_HOUR, method="POST")
 def start(request):
     """The welcome page; its button creates a draft and opens the first step."""
@@ -92,7 +92,7 @@ def start(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def resume(request, token):
     draft, elsewhere = unsent_draft(request, token)
     if elsewhere:
@@ -129,7 +129,7 @@ def step_context(request, token, draft, step, step_forms, **extra):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=STEP_POSTS_PER_HOUR, method="POST", group="intake-steps")
 def step(request, token, slug):
     step = steps.BY_SLUG.get(slug)
@@ -230,7 +230,7 @@ def review(request, token):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=STEP_POSTS_PER_HOUR, method="POST", group="intake-steps")
 def support(request, token):
     """The calm page shown when answers show suicide risk, before the form goes on."""
@@ -252,7 +252,7 @@ def support(request, token):
 
 
 @never_cache
-@require_GET
+@require_safe
 def saved(request, token):
     """ "Save and finish later": the private link, and a way to email it."""
     draft, elsewhere = unsent_draft(request, token)
@@ -323,7 +323,7 @@ def email_link(request, token):
 
 
 @never_cache
-@require_GET
+@require_safe
 def status(request, token):
     """ "Your intake": the confirmation after sending, and what the private link opens later."""
     draft = flow.find_draft(token)

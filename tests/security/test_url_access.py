@@ -32,6 +32,7 @@ PUBLIC = {
     "crisis/": "GET",
     "privacy/": "GET",
     "healthz": "GET",
+    "robots.txt": "GET",
     "intake/": "GET",
     "appointments/request/": "GET",
     "appointments/request/thanks/": "GET",
