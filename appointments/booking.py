@@ -11,11 +11,21 @@ that the clinician has no overlapping appointment. Two coordinators booking the 
 at once therefore take turns, and the second one sees the first one's appointment. The
 conditional unique indexes are the last line: an IntegrityError becomes "already taken".
 SQLite has no row locks, but it lets only one writer in at a time, which serialises the same.
+
+No consultation is booked before a clinician has read the intake (clearance()): a request of an
+intake is booked or moved only when the screening found it eligible or a clinician's newest word
+on it allows it (a decision "invite", or an override given with a reason when booking). A
+clinician's "not a candidate now" refuses it whatever the screening said. Call-back requests,
+which have no intake, are not concerned. An override is written to the request's history and to
+the audit trail in the booking's transaction.
 """
+
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from appointments import notifications
 from appointments.models import (
@@ -25,6 +35,9 @@ from appointments.models import (
     Mode,
     Slot,
 )
+from clinic import audit
+from clinic.roles import CLINICIAN, has_role
+from screening.models import Decision, Outcome, Submission
 
 Action = AppointmentEvent.Action
 RequestStatus = AppointmentRequest.Status
@@ -44,6 +57,107 @@ class BookingError(Exception):
 
 class AlreadyRequested(BookingError):
     pass
+
+
+class NotCleared(BookingError):
+    """The intake has not been cleared for a consultation: nothing was booked."""
+
+
+# Why a request is not cleared for booking, for the person at the screen.
+NOT_REVIEWED = (
+    "A clinician has to read this intake before a consultation is booked: the screening did not "
+    "find it eligible, and no clinician has recorded “Invite to a consultation” yet. Nothing was "
+    "booked. Ask a clinician to review it; a clinician can also book it now, giving a reason."
+)
+NOT_NOW = (
+    "A clinician decided “Not a candidate now” for this person: nothing was booked. A clinician "
+    "can record a new decision, or book it anyway, giving a reason."
+)
+OVERRIDE_NEEDS_CLINICIAN = (
+    "Only a clinician can book before a clinician's review: nothing was booked."
+)
+
+
+@dataclass(frozen=True)
+class Clearance:
+    """Whether a consultation may be booked for a request, and on what grounds: "callback" (no
+    intake), "eligible", "invited", "override", or, refused, "not_reviewed" / "not_now"."""
+
+    allowed: bool
+    grounds: str
+    outcome: str = ""
+    latest_decision: str = ""
+
+    @property
+    def message(self):
+        return "" if self.allowed else NOT_NOW if self.grounds == "not_now" else NOT_REVIEWED
+
+
+def clearance(req) -> Clearance:
+    """May a consultation be booked for this request now? The newest word of a clinician rules
+    (a decision "invite" or an override on this request allow it; "not a candidate now"
+    refuses it); without one, or after "need more information", the screening outcome does:
+    only "eligible for consultation" is booked without a clinician. Read fresh from the
+    database (call it inside the booking's transaction)."""
+    if req.submission_id is None:
+        return Clearance(True, "callback")
+    outcome = (
+        Submission.objects.filter(pk=req.submission_id).values_list("outcome", flat=True).first()
+    )
+    decision = (
+        Decision.objects.filter(submission_id=req.submission_id)
+        .order_by("-decided_at", "-id")
+        .values("kind", "decided_at")
+        .first()
+    )
+    override = (
+        AppointmentEvent.objects.filter(request_id=req.pk, action=Action.OVERRIDE)
+        .order_by("-created_at", "-id")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    kind = decision["kind"] if decision else ""
+    facts = {"outcome": outcome or "", "latest_decision": kind}
+    if override is not None and (decision is None or override >= decision["decided_at"]):
+        return Clearance(True, "override", **facts)
+    if kind == Decision.Kind.INVITE:
+        return Clearance(True, "invited", **facts)
+    if kind == Decision.Kind.NOT_NOW:
+        return Clearance(False, "not_now", **facts)
+    if outcome == Outcome.ELIGIBLE:
+        return Clearance(True, "eligible", **facts)
+    return Clearance(False, "not_reviewed", **facts)
+
+
+def _clear_or_override(req, *, by, override_reason, request, booking_kind):
+    """Inside the booking's transaction: refuse an intake not cleared for booking, unless a
+    clinician overrides with a reason, which goes into the request's history and the audit
+    trail. Returns the override event or None."""
+    cleared = clearance(req)
+    if cleared.allowed:
+        return None
+    reason = (override_reason or "").strip()
+    if not reason:
+        raise NotCleared(cleared.message)
+    if by is None or not has_role(by, CLINICIAN):
+        raise NotCleared(OVERRIDE_NEEDS_CLINICIAN, field="override_reason")
+    event = AppointmentEvent.objects.create(
+        request=req, action=Action.OVERRIDE, actor=by, reason=reason
+    )
+    audit.record(
+        request,
+        audit.Action.BOOKING_OVERRIDE,
+        actor=by,
+        target=req.submission,
+        detail={
+            "booking": booking_kind,
+            "request_id": req.pk,
+            "event_id": event.pk,
+            "outcome": cleared.outcome,
+            "latest_decision": cleared.latest_decision or None,
+        },
+    )
+    return event
 
 
 def lock_clinicians(*clinician_ids):
@@ -107,7 +221,7 @@ def request_consultation(submission, *, mode, contact_preference, slot=None, win
             )
             AppointmentEvent.objects.create(request=req, action=Action.REQUESTED)
     except IntegrityError:
-        raise AlreadyRequested("You have already asked for a consultation.") from None
+        raise AlreadyRequested(gettext("You have already asked for a consultation.")) from None
     return req
 
 
@@ -149,8 +263,10 @@ def cancel_by_patient(req):
 # The clinic's side ----------------------------------------------------------------------
 
 
-def book(req, slot, *, by, mode=None, now=None):
-    """Book an open request into a free future slot."""
+def book(req, slot, *, by, mode=None, now=None, override_reason="", request=None):
+    """Book an open request into a free future slot. An intake not cleared for booking
+    (clearance()) is refused with NotCleared, unless `by` is a clinician giving
+    `override_reason`; `request` is the HTTP request, for the audit trail's address only."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -165,6 +281,9 @@ def book(req, slot, *, by, mode=None, now=None):
             mode = _meeting_mode(mode or req.mode, slot)
             _check_mode(slot, mode)
             _check_slot_free(slot, now)
+            _clear_or_override(
+                req, by=by, override_reason=override_reason, request=request, booking_kind="book"
+            )
             appointment = Appointment.objects.create(
                 request=req,
                 slot=slot,
@@ -190,8 +309,10 @@ def book(req, slot, *, by, mode=None, now=None):
     return appointment
 
 
-def reschedule(appointment, slot, *, by, mode=None, now=None):
-    """Move a booked appointment to another free future slot (any clinician)."""
+def reschedule(appointment, slot, *, by, mode=None, now=None, override_reason="", request=None):
+    """Move a booked appointment to another free future slot (any clinician). The intake must
+    still be cleared for booking, as for book() (an override given for this request counts
+    until a clinician decides again)."""
     now = now or timezone.now()
     try:
         with transaction.atomic():
@@ -205,6 +326,13 @@ def reschedule(appointment, slot, *, by, mode=None, now=None):
             mode = _meeting_mode(mode or appointment.mode, slot)
             _check_mode(slot, mode)
             _check_slot_free(slot, now, moving=appointment)
+            _clear_or_override(
+                appointment.request,
+                by=by,
+                override_reason=override_reason,
+                request=request,
+                booking_kind="move",
+            )
             was = (appointment.starts_at, appointment.clinician_id)
             appointment.slot = slot
             appointment.clinician_id = slot.clinician_id

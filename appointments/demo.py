@@ -10,7 +10,7 @@ from django.utils import timezone
 from appointments.availability import add_weekly_slots
 from appointments.booking import book, request_callback, request_consultation
 from appointments.models import AppointmentRequest, DayPart, Mode, Slot
-from screening.models import Submission
+from screening.models import Outcome, Submission
 
 
 def create_demo_schedule(*, clinician, coordinator, now=None):
@@ -36,6 +36,7 @@ def create_demo_schedule(*, clinician, coordinator, now=None):
     slots = sorted(result.created, key=lambda slot: slot.starts_at)
     waiting = Submission.objects.filter(outcome__in=["eligible_for_consultation", "urgent"])
     waiting = waiting.exclude(appointment_requests__isnull=False).order_by("submitted_at")[:3]
+    booked = False
     for index, submission in enumerate(waiting):
         windows = [(date.fromordinal(today.toordinal() + 2 + index), DayPart.MORNING)]
         req = request_consultation(
@@ -44,8 +45,11 @@ def create_demo_schedule(*, clinician, coordinator, now=None):
             contact_preference=AppointmentRequest.ContactPreference.PHONE,
             windows=windows,
         )
-        if index == 0 and slots:
+        # Only an intake cleared for booking is booked (appointments.booking.clearance): the
+        # urgent ones wait for a clinician, as they would in the clinic.
+        if not booked and slots and submission.outcome == Outcome.ELIGIBLE:
             book(req, slots[0], by=coordinator, now=now)
+            booked = True
     if not AppointmentRequest.objects.filter(submission__isnull=True).exists():
         request_callback(name="Morgan Demo", phone="+1 910 555 0177", best_time=DayPart.AFTERNOON)
     return len(slots)

@@ -328,9 +328,23 @@ class BookForm(forms.Form):
     slot = SlotField(queryset=Slot.objects.none(), label="Slot", empty_label="Choose a slot")
     mode = forms.ChoiceField(label="How they meet", choices=MEETING_MODES, widget=forms.RadioSelect)
 
-    def __init__(self, *args, slots, **kwargs):
+    def __init__(self, *args, slots, can_override=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = slots
+        if can_override:
+            # For clinicians, when the intake is not cleared for booking yet
+            # (appointments.booking.clearance): the rules, not this form, decide if it is needed.
+            self.fields["override_reason"] = forms.CharField(
+                label="Reason to book before a clinician's review",
+                required=False,
+                max_length=500,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=(
+                    "As a clinician you may book this person before the intake is cleared. Say "
+                    "why; it is kept in the request's history and the audit trail, not sent to "
+                    "the patient."
+                ),
+            )
 
 
 class ReasonForm(forms.Form):

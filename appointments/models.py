@@ -421,6 +421,9 @@ class AppointmentEvent(models.Model):
         ATTENDED = "attended", "Marked attended"
         NO_SHOW = "no_show", "Marked no-show"
         CLOSED = "closed", "Request closed"
+        # A clinician let a consultation be booked before the intake was cleared for booking
+        # (appointments.booking.clearance); `reason` says why.
+        OVERRIDE = "override", "Booked before a clinician's review (clinician's override)"
 
     request = models.ForeignKey(AppointmentRequest, on_delete=models.CASCADE, related_name="events")
     appointment = models.ForeignKey(

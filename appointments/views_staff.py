@@ -1,8 +1,11 @@
 """The clinic's pages: availability, the schedule, open requests and booking.
 
 Coordinators (and administrators) do everything here. Clinicians may open the schedule, which
-then shows their own slots and appointments only, read-only: they see who they are meeting,
-while contact details, requests and booking stay with the coordinators.
+then shows their own slots and appointments only, read-only: they see who they are meeting.
+They may also open a request (the staff review links to it) to book or move it, which is how a
+clinician books a person before the intake is cleared for booking, with a reason (an override:
+appointments.booking.clearance). Cancelling, closing, outcomes, availability and the request
+list stay with the coordinators.
 """
 
 from datetime import date, datetime, timedelta
@@ -203,7 +206,16 @@ def _any_free_slot():
     return Slot.objects.bookable().select_related("clinician")
 
 
+def _can_override(user, cleared=None):
+    """Whether the booking forms carry the clinician's override reason: for clinicians, when the
+    intake is not cleared (on a POST, always, so what they typed is read)."""
+    return has_role(user, CLINICIAN) and (cleared is None or not cleared.allowed)
+
+
 def _render_request(request, req, status=200, **forms):
+    coordinator = has_role(request.user, COORDINATOR)
+    cleared = booking.clearance(req)
+    can_override = _can_override(request.user, cleared)
     appointments = list(
         req.appointments.select_related("clinician", "slot").order_by("-created_at", "-id")
     )
@@ -217,19 +229,30 @@ def _render_request(request, req, status=200, **forms):
         initial = {"mode": req.mode if req.mode != "either" else "in_person"}
         if req.slot_id and any(slot.pk == req.slot_id for slot in slots):
             initial["slot"] = req.slot_id
-        forms["book_form"] = BookForm(slots=slots, initial=initial, prefix="book")
+        forms["book_form"] = BookForm(
+            slots=slots, initial=initial, prefix="book", can_override=can_override
+        )
     if booked is not None:
         forms.setdefault(
-            "move_form", BookForm(slots=slots, initial={"mode": booked.mode}, prefix="move")
+            "move_form",
+            BookForm(
+                slots=slots,
+                initial={"mode": booked.mode},
+                prefix="move",
+                can_override=can_override,
+            ),
         )
-        forms.setdefault("cancel_form", CancelForm(prefix="cancel"))
-    if req.status == AppointmentRequest.Status.OPEN:
+        if coordinator:
+            forms.setdefault("cancel_form", CancelForm(prefix="cancel"))
+    if req.status == AppointmentRequest.Status.OPEN and coordinator:
         forms.setdefault("close_form", ReasonForm(prefix="close"))
     return render(
         request,
         "appointments_staff/request_detail.html",
         {
             "req": req,
+            "coordinator": coordinator,
+            "clearance": cleared,
             "appointments": appointments,
             "booked": booked,
             "can_record": booked is not None and booked.has_started(),
@@ -255,24 +278,39 @@ def _get_request(pk):
     )
 
 
+def _refused(form, error):
+    """A rule's refusal on the form, next to its field when the form has it."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
 @require_GET
-@role_required(COORDINATOR)
+@role_required(COORDINATOR, CLINICIAN)
 def request_detail(request, pk):
     return _render_request(request, _get_request(pk))
 
 
 @require_POST
-@role_required(COORDINATOR)
+@role_required(COORDINATOR, CLINICIAN)
 def book_request(request, pk):
     req = _get_request(pk)
-    form = BookForm(request.POST, slots=_any_free_slot(), prefix="book")
+    form = BookForm(
+        request.POST,
+        slots=_any_free_slot(),
+        prefix="book",
+        can_override=_can_override(request.user),
+    )
     if form.is_valid():
         try:
             appointment = booking.book(
-                req, form.cleaned_data["slot"], by=request.user, mode=form.cleaned_data["mode"]
+                req,
+                form.cleaned_data["slot"],
+                by=request.user,
+                mode=form.cleaned_data["mode"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
+                request=request,
             )
         except booking.BookingError as error:
-            form.add_error(error.field, error.message)
+            _refused(form, error)
         else:
             messages.success(
                 request,
@@ -304,10 +342,15 @@ def _get_appointment(pk):
 
 
 @require_POST
-@role_required(COORDINATOR)
+@role_required(COORDINATOR, CLINICIAN)
 def reschedule(request, pk):
     appointment = _get_appointment(pk)
-    form = BookForm(request.POST, slots=_any_free_slot(), prefix="move")
+    form = BookForm(
+        request.POST,
+        slots=_any_free_slot(),
+        prefix="move",
+        can_override=_can_override(request.user),
+    )
     if form.is_valid():
         try:
             appointment = booking.reschedule(
@@ -315,9 +358,11 @@ def reschedule(request, pk):
                 form.cleaned_data["slot"],
                 by=request.user,
                 mode=form.cleaned_data["mode"],
+                override_reason=form.cleaned_data.get("override_reason", ""),
+                request=request,
             )
         except booking.BookingError as error:
-            form.add_error(error.field, error.message)
+            _refused(form, error)
         else:
             messages.success(
                 request,

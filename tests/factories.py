@@ -60,6 +60,21 @@ def make_submission(intake=None, **kwargs):
     return Submission.objects.create_screened(intake or intake_document(), **kwargs)
 
 
+def invite(submission, by=None):
+    """A clinician's decision "invite to a consultation": the intake is cleared for booking
+    whatever its outcome (appointments.booking.clearance)."""
+    from screening.models import Decision
+
+    latest = Decision.objects.latest_for(submission)
+    return Decision.record(
+        submission,
+        kind=Decision.Kind.INVITE,
+        note="Read the intake; invite.",
+        by=by or StaffFactory(role="clinician"),
+        seen_decision_id=latest.pk if latest else 0,
+    )
+
+
 # --- Appointments -------------------------------------------------------------------------------
 
 

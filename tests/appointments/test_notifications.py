@@ -22,6 +22,7 @@ from tests.factories import (
     URGENT_CHANGES,
     StaffFactory,
     intake_document,
+    invite,
     make_appointment_request,
     make_slot,
     make_submission,
@@ -42,6 +43,7 @@ class BrokenBackend(BaseEmailBackend):
 @pytest.fixture
 def booked(coordinator, django_capture_on_commit_callbacks):
     req = make_appointment_request(make_submission(intake_document(**URGENT_CHANGES)))
+    invite(req.submission)  # urgent answers: a clinician has read them before booking
     with django_capture_on_commit_callbacks(execute=True):
         return booking.book(req, make_slot(mode="video"), by=coordinator)
 

@@ -16,6 +16,7 @@ from tests.factories import (
     URGENT_CHANGES,
     StaffFactory,
     intake_document,
+    invite,
     make_appointment_request,
     make_callback_request,
     make_slot,
@@ -68,6 +69,7 @@ def test_open_requests_come_urgent_then_eligible_then_review_then_excluded(
 
 
 def test_booked_and_done_requests_have_their_own_lists(client, coordinator, waiting):
+    invite(waiting["review"].submission)
     booking.book(waiting["review"], make_slot(), by=coordinator)
     booking.close_request(waiting["excluded"], by=coordinator, reason="Referred elsewhere")
     client.force_login(coordinator)
