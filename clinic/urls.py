@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
     path("staff/appointments/", include("appointments.urls_staff")),
     path("staff/submissions/<str:reference>/fhir/", include("screening.fhir.urls_staff")),
+    path("staff/call-me/", include("screening.call_me.urls")),
     path("staff/", include("screening.review.urls")),
     path("fhir/R4/", include("screening.fhir.urls")),
     path("admin/", admin.site.urls),

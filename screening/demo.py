@@ -153,7 +153,8 @@ VARIATIONS = {
         ({"medical": {"brain_bleed": "yes"}}, "brain bleed"),
         ({"medical": {"ketamine_allergy": "yes"}}, "ketamine allergy"),
         (
-            {"medical": {"hypertension": "uncontrolled", "bp_systolic": 192, "bp_diastolic": 108}},
+            # Severe, below the crisis range (180 or 120 and up is urgent: RISK_BP_CRISIS).
+            {"medical": {"hypertension": "uncontrolled", "bp_systolic": 172, "bp_diastolic": 108}},
             "severe blood pressure",
         ),
         ({"medical": {"thyroid": "overactive_uncontrolled"}}, "uncontrolled hyperthyroidism"),

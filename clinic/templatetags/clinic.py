@@ -15,8 +15,10 @@ def crisis_bar():
 
 
 @register.inclusion_tag("clinic/_crisis_panel.html")
-def crisis_panel(heading="You don't have to go through this alone", intro=""):
-    return {"crisis": crisis, "heading": heading, "intro": intro}
+def crisis_panel(heading="You don't have to go through this alone", intro="", buttons_first=False):
+    # buttons_first: the big 988 buttons straight under the heading, for pages where they must
+    # be in the first screen on a phone (the support page).
+    return {"crisis": crisis, "heading": heading, "intro": intro, "buttons_first": buttons_first}
 
 
 @register.simple_tag

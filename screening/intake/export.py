@@ -211,4 +211,9 @@ def draft_to_intake(draft, submitted_at=None) -> dict:
         doc["submitted_at"] = timezone.localtime(submitted_at).isoformat()
     if draft.risk_shown_at:
         doc["support_page_shown_at"] = timezone.localtime(draft.risk_shown_at).isoformat()
+    if draft.medical_notice_shown_at:
+        # The calm notice after a blood-pressure reading in the crisis range (911 or a doctor).
+        doc["medical_notice_shown_at"] = timezone.localtime(
+            draft.medical_notice_shown_at
+        ).isoformat()
     return doc

@@ -3,6 +3,10 @@
 - A step's answers are validated by its forms and stored per step in `Draft.answers`.
 - A person may open any step they have completed and the first one they have not.
 - When the questionnaires show suicide risk, the support page comes before anything after them.
+- A blood-pressure reading in the crisis range brings a calm medical notice next, once per
+  reading; it does not hold the rest of the intake.
+- A date of birth under the minimum age brings a kind page next, and no step after "About you"
+  opens, saves or sends until the date is corrected.
 - Submitting turns the draft into exactly one submission, however often it is asked for; an
   urgent one alerts the clinicians on call, in the same transaction (screening.alerts).
 """
@@ -22,11 +26,20 @@ from screening.engine import IntakeError
 from screening.intake import steps
 from screening.intake.export import SECTION_STEPS, draft_to_intake
 from screening.intake.forms import MAX_ROWS, questionnaire_shows_risk
-from screening.models import Draft, Outcome, Submission, UrgentAlert
+from screening.models import (
+    Draft,
+    Outcome,
+    Submission,
+    UrgentAlert,
+    current_thresholds_or_defaults,
+)
+from screening.models.intake import hash_token
 
 log = logging.getLogger(__name__)
 
 SUPPORT = "support"
+MEDICAL_NOTICE = "medical-notice"
+FOR_ADULTS = "for-adults"
 
 
 # --- Finding a draft ----------------------------------------------------------------------------
@@ -223,6 +236,8 @@ def first_open_step(draft) -> steps.Step:
 
 def detour(draft, step: steps.Step) -> str | None:
     """Where to send someone who asks for `step` instead, or None when they may open it."""
+    if draft.under_min_age and step is not steps.FIRST:
+        return FOR_ADULTS
     first = first_open_step(draft)
     if steps.index_of(step.slug) > steps.index_of(first.slug):
         return first.slug
@@ -233,6 +248,8 @@ def detour(draft, step: steps.Step) -> str | None:
 
 def resume_target(draft) -> str:
     """Where a private link brings someone back to: the step where they stopped."""
+    if draft.under_min_age:
+        return FOR_ADULTS
     if draft.risk_pending:
         return SUPPORT
     wanted = steps.BY_SLUG.get(draft.current_step) or first_open_step(draft)
@@ -256,9 +273,12 @@ def link_expiry(now):
 
 def record_step(token: str, step: steps.Step, saved: dict, now=None) -> str | None:
     """Store one step's answers in the draft a private link opens and return where to go
-    next: the support page straight after questionnaires that show suicide risk, otherwise
-    the next step. None when the link does not open this step just now (wrong, expired or
-    sent link; an earlier step not done; the support page waiting): nothing is written.
+    next: the page for younger people after a date of birth under the minimum age, the
+    support page straight after questionnaires that show suicide risk, the medical notice
+    after a blood-pressure reading in the crisis range (once per reading), otherwise the next
+    step. None when the link does not open this step just now (wrong, expired or sent link; an
+    earlier step not done; the support page waiting; under the minimum age): nothing is
+    written.
 
     The checks are the same as `detour()`'s, made by the database in the write itself, so a
     step's save is one statement: no read first, no lock, no transaction
@@ -268,6 +288,10 @@ def record_step(token: str, step: steps.Step, saved: dict, now=None) -> str | No
     following = steps.next_step(step)
     position = steps.index_of(step.slug)
     shows_risk = questionnaire_shows_risk(saved) if step is steps.QUESTIONNAIRES else None
+    under_age = is_under_min_age(saved) if step is steps.FIRST else None
+    crisis_reading = step is steps.MEDICAL and reading_in_crisis_range(saved)
+    # Only for a reading in the crisis range (rare): the reading saved before, to tell a new one.
+    before = Draft.objects.open_section(token, step.slug)[1] if crisis_reading else None
     written = Draft.objects.save_step(
         token,
         step.slug,
@@ -276,12 +300,60 @@ def record_step(token: str, step: steps.Step, saved: dict, now=None) -> str | No
         next_step=following.slug,
         risk_pending=shows_risk,
         unless_risk_pending=position > steps.index_of(steps.QUESTIONNAIRES.slug),
+        under_min_age=under_age,
+        unless_under_min_age=position > 0,
         expires_at=link_expiry(now),
         now=now,
     )
     if not written:
         return None
-    return SUPPORT if shows_risk else following.slug
+    if under_age:
+        return FOR_ADULTS
+    if shows_risk:
+        return SUPPORT
+    if crisis_reading and medical_notice_due(token, before, saved):
+        return MEDICAL_NOTICE
+    return following.slug
+
+
+def is_under_min_age(about: dict) -> bool:
+    """Whether the date of birth in "About you" answers is under the clinic's minimum age."""
+    age = context_for({steps.FIRST.slug: about})["age"]
+    return age is not None and age < current_thresholds_or_defaults().min_age
+
+
+def _reading(medical: dict | None) -> tuple:
+    medical = medical or {}
+    return medical.get("bp_systolic"), medical.get("bp_diastolic")
+
+
+def reading_in_crisis_range(medical: dict | None) -> bool:
+    """Whether the medical answers hold a blood-pressure reading in the crisis range, by the
+    clinic's thresholds (the screening's RISK_BP_CRISIS)."""
+    systolic, diastolic = _reading(medical)
+    if systolic is None and diastolic is None:
+        return False
+    return current_thresholds_or_defaults().bp_in_crisis_range(systolic, diastolic)
+
+
+def medical_notice_due(token: str, before: dict | None, saved: dict) -> bool:
+    """After saving a reading in the crisis range: whether the notice is still to be shown for
+    it. A different reading from the one saved before is new (and clears when the notice was
+    last shown); the same one needs the notice only if it has not been shown yet."""
+    drafts = Draft.objects.filter(token_hash=hash_token(token))
+    if _reading(before) != _reading(saved):
+        drafts.filter(medical_notice_shown_at__isnull=False).update(medical_notice_shown_at=None)
+        return True
+    return not drafts.filter(medical_notice_shown_at__isnull=False).exists()
+
+
+def show_medical_notice(draft, now=None) -> None:
+    """The medical notice is on the person's screen: record when (once per reading)."""
+    if draft.medical_notice_shown_at is None:
+        draft.medical_notice_shown_at = now or timezone.now()
+        Draft.objects.filter(pk=draft.pk, medical_notice_shown_at__isnull=True).update(
+            medical_notice_shown_at=draft.medical_notice_shown_at
+        )
 
 
 def context_for_step(token: str, step: steps.Step) -> tuple[bool, dict]:
@@ -336,6 +408,9 @@ def submit(draft_pk: int, consent: dict, now=None) -> SubmitResult:
         signed = {**consent, "signed_at": timezone.localtime(now).isoformat()}
         draft.answers = {**(draft.answers or {}), steps.REVIEW.slug: signed}
         draft.expires_at = link_expiry(now)
+        if draft.under_min_age:
+            # Not sendable: the clinic's treatment is for adults (the kind page says so).
+            return SubmitResult(go_back_to=FOR_ADULTS)
         stale = steps_needing_attention(draft)
         if stale or draft.risk_pending:
             draft.save(update_fields=["answers", "expires_at", "updated_at"])

@@ -111,6 +111,7 @@ SLUGS = tuple(step.slug for step in STEPS)
 FIRST = STEPS[0]
 REVIEW = BY_SLUG["review"]
 QUESTIONNAIRES = BY_SLUG["questionnaires"]
+MEDICAL = BY_SLUG["medical"]
 # Every step but the last holds answers; the last is where they are checked and sent.
 ANSWER_STEPS = STEPS[:-1]
 

@@ -1,3 +1,11 @@
+from screening.models.alerts import (  # noqa: F401
+    AlertSettings,
+    EscalationContact,
+    OnCallChange,
+    OnCallShift,
+    UrgentAlert,
+    Weekday,
+)
 from screening.models.intake import (  # noqa: F401
     OUTCOME_RANK,
     QUESTIONNAIRE_VERSION,
@@ -17,11 +25,4 @@ from screening.models.review import (  # noqa: F401
     Decision,
     DecisionConflict,
 )
-from screening.models.alerts import (  # noqa: F401
-    AlertSettings,
-    EscalationContact,
-    OnCallChange,
-    OnCallShift,
-    UrgentAlert,
-    Weekday,
-)
+from screening.models.support import BestTime, CallMeRequest  # noqa: F401

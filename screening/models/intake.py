@@ -146,13 +146,16 @@ class DraftQuerySet(models.QuerySet):
 
     def save_step(
         self, token: str, step: str, answers: dict, *, after: list, next_step: str,
-        expires_at, risk_pending: bool | None = None, unless_risk_pending: bool = False, now=None,
+        expires_at, risk_pending: bool | None = None, unless_risk_pending: bool = False,
+        under_min_age: bool | None = None, unless_under_min_age: bool = False, now=None,
     ) -> bool:  # fmt: skip
         """Store one step's answers in the draft a private link opens, in one statement.
 
         The row is written only while the link is live and unsent, every step in `after` is
-        done and (with `unless_risk_pending`) no support page is waiting; otherwise nothing is
-        written and False comes back, for the caller to work out where the person belongs.
+        done, (with `unless_risk_pending`) no support page is waiting and (with
+        `unless_under_min_age`) the saved date of birth is not under the minimum age; otherwise
+        nothing is written and False comes back, for the caller to work out where the person
+        belongs.
         Only this step's section is encrypted and merged into the row, by the database: two
         tabs saving different steps at once both keep their answers, with no lock, no
         transaction and no read first (the intake's commonest write: bench/bench_intake.py).
@@ -165,6 +168,8 @@ class DraftQuerySet(models.QuerySet):
             table=connection.ops.quote_name(self.model._meta.db_table),
             risk=", risk_pending = %(risk)s" if risk_pending is not None else "",
             unless_risk=" AND NOT risk_pending" if unless_risk_pending else "",
+            under_age=", under_min_age = %(under_age)s" if under_min_age is not None else "",
+            unless_under_age=" AND NOT under_min_age" if unless_under_min_age else "",
         )
         params = {
             "step": step,
@@ -173,6 +178,7 @@ class DraftQuerySet(models.QuerySet):
             "expires_at": _db_now(connection, expires_at),
             "now": _db_now(connection, now),
             "risk": risk_pending,
+            "under_age": under_min_age,
             "token_hash": hash_token(token),
             "after": json.dumps(list(after)),
             "after_count": len(after),
@@ -190,9 +196,10 @@ SAVE_STEP_SQL = {
         "answers = answers || jsonb_build_object(%(step)s::text, %(sealed)s::text), "
         "completed_steps = CASE WHEN completed_steps ? %(step)s THEN completed_steps "
         "ELSE completed_steps || jsonb_build_array(%(step)s::text) END, "
-        "current_step = %(next_step)s, expires_at = %(expires_at)s, updated_at = %(now)s{risk} "
+        "current_step = %(next_step)s, expires_at = %(expires_at)s, updated_at = %(now)s"
+        "{risk}{under_age} "
         "WHERE token_hash = %(token_hash)s AND expires_at > %(now)s AND submitted_at IS NULL "
-        "AND completed_steps @> %(after)s::jsonb{unless_risk}"
+        "AND completed_steps @> %(after)s::jsonb{unless_risk}{unless_under_age}"
     ),
     "sqlite": (
         "UPDATE {table} SET "
@@ -200,10 +207,12 @@ SAVE_STEP_SQL = {
         "completed_steps = CASE WHEN EXISTS "
         "(SELECT 1 FROM json_each(completed_steps) WHERE value = %(step)s) THEN completed_steps "
         "ELSE json_insert(completed_steps, '$[#]', %(step)s) END, "
-        "current_step = %(next_step)s, expires_at = %(expires_at)s, updated_at = %(now)s{risk} "
+        "current_step = %(next_step)s, expires_at = %(expires_at)s, updated_at = %(now)s"
+        "{risk}{under_age} "
         "WHERE token_hash = %(token_hash)s AND expires_at > %(now)s AND submitted_at IS NULL "
         "AND (SELECT COUNT(*) FROM json_each(completed_steps) "
-        "WHERE value IN (SELECT value FROM json_each(%(after)s))) = %(after_count)s{unless_risk}"
+        "WHERE value IN (SELECT value FROM json_each(%(after)s))) = %(after_count)s"
+        "{unless_risk}{unless_under_age}"
     ),
 }
 
@@ -227,6 +236,12 @@ class Draft(models.Model):
     # Set when a saved questionnaire shows suicide risk; cleared once the person has seen the
     # support page and chosen to continue. Nothing after the questionnaires opens until then.
     risk_pending = models.BooleanField(default=False)
+    # When the calm medical notice was shown for the saved blood-pressure reading (one in the
+    # crisis range). Cleared when a different reading in that range is saved: it shows again.
+    medical_notice_shown_at = models.DateTimeField(null=True, blank=True)
+    # Set when the saved date of birth is under the clinic's minimum age: nothing after "About
+    # you" opens or saves, and the draft cannot be sent, until the date is corrected.
+    under_min_age = models.BooleanField(default=False)
     link_emailed_at = models.DateTimeField(null=True, blank=True)
     # Set in the transaction that creates the submission, so every page the link opens can
     # tell "sent" from "in progress" without joining the submission.

@@ -21,7 +21,14 @@ from django.utils import timezone
 from appointments import booking
 from appointments.models import Appointment, AppointmentRequest, Notification, Slot
 from clinic.models import AuditEvent
-from screening.models import Acknowledgement, Assignment, ClinicThresholds, Decision, Draft
+from screening.models import (
+    Acknowledgement,
+    Assignment,
+    CallMeRequest,
+    ClinicThresholds,
+    Decision,
+    Draft,
+)
 from tests.factories import intake_document, make_linked_submission, make_slot
 from tests.signin import confirmed_device, password_only_login
 
@@ -44,6 +51,10 @@ SECOND_STEP = {"accounts/two-factor/": "GET", "accounts/two-factor/setup/": "GET
 PATIENT_TOKEN = {
     "intake/r/<str:token>/": "GET",
     "intake/r/<str:token>/support/": "GET",
+    "intake/r/<str:token>/support/stop/": "GET",
+    "intake/r/<str:token>/support/call-me/": "GET",
+    "intake/r/<str:token>/medical-notice/": "GET",
+    "intake/r/<str:token>/for-adults/": "GET",
     "intake/r/<str:token>/saved/": "GET",
     "intake/r/<str:token>/email-link/": "POST",
     "intake/r/<str:token>/done/": "GET",
@@ -73,6 +84,7 @@ STAFF = {
     "staff/submissions/<str:reference>/decide/": ("POST", {CLIN}),
     "staff/submissions/<str:reference>/print/": ("GET", {CLIN}),
     "staff/submissions/<str:reference>/fhir/": ("GET", {CLIN}),
+    "staff/call-me/<str:reference>/": ("GET", {CLIN}),
     "staff/thresholds/": ("GET", set()),
     "staff/audit/": ("GET", set()),
     "staff/appointments/": ("GET", {CLIN, COORD}),
@@ -143,6 +155,10 @@ def world(db, clinician, coordinator, administrator, outsider):
     )
     appointment = Appointment.objects.get()
     spare = make_slot(clinician, starts_in=timedelta(days=4))
+    # A "please call me" from the support page, under the same short reference for the URLs.
+    CallMeRequest.objects.create(
+        reference=submission.reference, name="Alex", phone="910 555 0142", best_time="morning"
+    )
     return {
         "token": token,
         "submission": submission,

@@ -2,6 +2,7 @@
 questions come from screening.questionnaire."""
 
 from .about import AboutForm, CareTeamForm
+from .call_me import CallMeForm
 from .consent import ConsentForm, channels_in_words
 from .fields import MAX_ROWS, DatePartsField, IntakeForm, Reveal
 from .medical import MedicalForm
@@ -17,6 +18,7 @@ from .substances import MedicationsForm, SubstancesForm
 __all__ = [
     "MAX_ROWS",
     "AboutForm",
+    "CallMeForm",
     "CareTeamForm",
     "ConsentForm",
     "DatePartsField",

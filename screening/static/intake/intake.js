@@ -95,8 +95,12 @@
 
   // Bring the error summary to the keyboard and screen reader first.
   var summary = document.getElementById("error-summary");
+  var heading = document.querySelector("[data-focus-on-load]");
   if (summary) {
     summary.focus();
+  } else if (heading) {
+    // Pages that open by themselves (support, notices): the reader starts at the heading.
+    heading.focus();
   }
 
   // One click sends once (the server is idempotent anyway).
