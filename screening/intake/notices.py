@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from clinic import crisis
@@ -34,6 +34,7 @@ CALL_ME_PER_HOUR = "10/h"
 
 
 @never_cache
+# GET only: opening the page records that the notice was shown, which a HEAD does not do.
 @require_GET
 def medical_notice(request, token):
     """What to do about a blood-pressure reading in the crisis range, then on with the intake."""
@@ -57,7 +58,7 @@ def medical_notice(request, token):
 
 
 @never_cache
-@require_GET
+@require_safe
 def for_adults(request, token):
     """For someone whose date of birth is under the clinic's minimum age: kindly, no questions."""
     draft, elsewhere = unsent_draft(request, token)
@@ -78,7 +79,7 @@ def for_adults(request, token):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=CALL_ME_PER_HOUR, method="POST", group="intake-call-me")
 def stop_for_now(request, token):
     """ "Stop for now" from the support page, with the "please call me" request."""
@@ -116,7 +117,7 @@ def stop_for_now(request, token):
 
 
 @never_cache
-@require_GET
+@require_safe
 def call_me_sent(request, token):
     draft, elsewhere = unsent_draft(request, token)
     if elsewhere:

@@ -67,6 +67,10 @@ def test_head_on_private_link_pages(client, open_request):
     ):
         assert client.head(url).status_code == 200, url
     assert client.head(f"/intake/r/{token}/").status_code == 302
+    for url in (f"/intake/r/{token}/support/stop/", f"/intake/r/{token}/support/call-me/"):
+        assert client.head(url).status_code == 200, url
+    Draft.objects.filter(pk=_draft.pk).update(under_min_age=True)
+    assert client.head(f"/intake/r/{token}/for-adults/").status_code == 200
 
 
 # Crawlers --------------------------------------------------------------------------------------
