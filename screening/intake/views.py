@@ -10,7 +10,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -108,8 +108,10 @@ def resume(request, token):
 
 
 def step_context(request, token, draft, step, step_forms, **extra):
-    done = set(draft.completed_steps or [])
-    first_open = flow.first_open_step(draft)
+    """What a step's page shows. `draft` is None when the database could not be read (see
+    not_saved()): the steps up to this one are open and nothing is marked saved."""
+    done = set(draft.completed_steps or []) if draft is not None else set()
+    first_open = flow.first_open_step(draft) if draft is not None else step
     previous = steps.previous_step(step)
     return {
         "token": token,
@@ -129,10 +131,29 @@ def step_context(request, token, draft, step, step_forms, **extra):
         "row_sets": [(rows, step_forms.formsets[rows.prefix]) for rows in step.formsets],
         "errors": step_forms.error_list() if step_forms.form.is_bound else [],
         "private_link": private_link(token),
-        "show_link": flow.showing_link_first_time(draft, step),
-        "expires_at": draft.expires_at,
+        "show_link": draft is not None and flow.showing_link_first_time(draft, step),
+        "expires_at": draft.expires_at if draft is not None else None,
         **extra,
     }
+
+
+# The database briefly away (a restart, a failover, a dropped connection).
+DATABASE_AWAY = (OperationalError, InterfaceError)
+
+
+def not_saved(request, token, step):
+    """A step or the send could not be saved because the database is away: a calm 503 with the
+    same page, filled in with what was posted and the crisis bar as everywhere, saying that
+    nothing was saved and to try again in a moment (templates/intake/_not_saved.html). Nothing
+    here reads the database."""
+    log.warning("An intake page could not be saved: the database is unavailable")
+    step_forms = flow.build_step_forms(step, {}, request.POST)
+    step_forms.hide_errors()  # what was typed, without complaints about it
+    context = step_context(
+        request, token, None, step, step_forms, errors=[], not_saved=True, summary=[], stale=[]
+    )
+    template = "intake/review.html" if step is steps.REVIEW else "intake/step.html"
+    return render(request, template, context, status=503)
 
 
 @never_cache
@@ -142,10 +163,15 @@ def step(request, token, slug):
     step = steps.BY_SLUG.get(slug)
     if step is None:
         raise Http404
+    if request.method == "POST":
+        try:
+            if step is steps.REVIEW:
+                return review(request, token)
+            return save_step(request, token, step)
+        except DATABASE_AWAY:
+            return not_saved(request, token, step)
     if step is steps.REVIEW:
         return review(request, token)
-    if request.method == "POST":
-        return save_step(request, token, step)
 
     draft, elsewhere = step_draft(request, token, step)
     if elsewhere:
