@@ -75,6 +75,9 @@ class AuditEvent(AppendOnlyModel):
         URGENT_ALERT_ESCALATED = "urgent_alert_escalated", "Escalated an unacknowledged alert"
         URGENT_ALERT_ACKNOWLEDGED = "urgent_alert_acknowledged", "An urgent alert was answered"
         VIEW_CALL_ME_REQUEST = "view_call_me_request", "Viewed a call-me request"
+        OUTREACH_ATTEMPT = "outreach_attempt", "Logged an attempt to reach an urgent patient"
+        URGENT_EPISODE_CLOSED = "urgent_episode_closed", "Closed an urgent episode"
+        BOOKING_OVERRIDE = "booking_override", "Booked before a clinician's review (override)"
 
     at = models.DateTimeField(default=timezone.now, editable=False)
     actor = models.ForeignKey(
@@ -135,14 +138,20 @@ class AuditEvent(AppendOnlyModel):
 DETAIL_LABELS = {
     "acknowledgement_id": _("Acknowledgement"),
     "action": _("Action"),
+    "appointment_id": _("Appointment"),
+    "attempt_id": _("Outreach attempt"),
     "as": _("As"),
     "assigned_to": _("Assigned to account"),
     "previous": _("Previously"),
     "change": _("Change"),
     "changes": _("Changes"),
+    "closure_id": _("Episode closure"),
     "decision_id": _("Decision"),
     "deleted": _("Deleted"),
     "kind": _("Kind"),
+    "latest_decision": _("Latest decision"),
+    "outcome": _("Outcome"),
+    "request_id": _("Appointment request"),
     "scopes": _("Scopes"),
     "token": _("Token"),
     "view": _("View"),
