@@ -105,3 +105,10 @@ def test_the_admin_shows_the_history_but_changes_go_through_this_page(administra
     client.post(f"/admin/screening/clinicthresholds/{row.pk}/change/", {"note": "edited"})
     row.refresh_from_db()
     assert row.note == "Medical director: stricter trial count"
+
+
+def test_the_crisis_range_limits_have_labels_in_words(administrator):
+    client = signed_in_client(administrator)
+    body = text(client.get(reverse("staff:thresholds")))
+    assert "Blood pressure in the crisis range (urgent): top number (systolic)" in body
+    assert "Bp crisis" not in body

@@ -329,10 +329,17 @@ ABOUT_THE_INTAKE = SectionLayout(
     gettext_lazy("About this intake"),
     (
         Field("", "questionnaire_version", gettext_lazy("Questionnaire version"), fmt.text),
+        Field("", "language", gettext_lazy("Answered in"), fmt.choice(q.LANGUAGE)),
         Field(
             "",
             "support_page_shown_at",
             gettext_lazy("Crisis support page shown"),
+            fmt.datetime,
+        ),
+        Field(
+            "",
+            "medical_notice_shown_at",
+            gettext_lazy("Blood-pressure notice shown"),
             fmt.datetime,
         ),
     ),
