@@ -1,5 +1,7 @@
 from django import forms, template
 
+from appointments.patient_status import patient_appointment as state_of
+
 register = template.Library()
 
 
@@ -11,3 +13,16 @@ def error_anchor(bound_field):
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{bound_field.auto_id}_0"
     return bound_field.auto_id
+
+
+@register.inclusion_tag("appointments/_patient_state.html", takes_context=True)
+def patient_appointment(context, submission, token, level=2, on_request_page=False):
+    """Where the person's consultation stands (appointments.patient_status), for the pages their
+    private link opens: the intake's status page and the request page say the same."""
+    return {
+        "appointment_state": state_of(submission),
+        "token": token,
+        "level": level,
+        "on_request_page": on_request_page,
+        "clinic_phone": context.get("clinic_phone", ""),
+    }
