@@ -229,6 +229,18 @@ def test_other_allergies_are_not_ketamine(allergies):
     assert changed({"medical.allergies": allergies}) == {}
 
 
+def test_an_allergy_list_naming_every_ketamine_name_quotes_each():
+    allergies = ["Ketamine", "Ketalar", "Spravato"]
+
+    flags = changed({"medical.allergies": allergies})
+
+    assert flags == {
+        "CI_KETAMINE_HYPERSENSITIVITY": tuple(
+            Evidence(f"medical.allergies[{i}]", name) for i, name in enumerate(allergies)
+        )
+    }
+
+
 @pytest.mark.parametrize("answer", ["no", "unsure", None])
 def test_an_allergy_listed_counts_whatever_the_yes_no_answer(answer):
     flags = screened({"medical.ketamine_allergy": answer, "medical.allergies": ["Spravato"]})
