@@ -1,11 +1,11 @@
 """The rule table, answer by answer: every key the rules read, every answer the intake format
 allows for it, each given alone in the quiet intake (tests/engine/quiet_intake.py).
 
-The expected effects are written out below from shared/clinical-reference.md, not read from
-rules.py, so that any change to the table's entries fails here. The keys and answers tried are
-the union of what this reference names and what the table reads, with every answer the format
-allows: a rule or an answer added to the table is tried without a new test, and fails until it is
-written down here too.
+The expected effects are written out below from the clinical reference (summarised in
+docs/screening-rules.md), not read from rules.py, so that any change to the table's entries
+fails here. The keys and answers tried are the union of what this reference names and what the
+table reads, with every answer the format allows: a rule or an answer added to the table is
+tried without a new test, and fails until it is written down here too.
 """
 
 import pytest

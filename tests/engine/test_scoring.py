@@ -26,7 +26,7 @@ from tests.engine.quiet_intake import DELETE, QUIET, changed, intake, missing
 
 # --- Bands ---------------------------------------------------------------------------------------
 
-# shared/clinical-reference.md, section 6, as (lowest, highest, band).
+# the clinical reference (the bands in docs/screening-rules.md), as (lowest, highest, band).
 PHQ9_REFERENCE = [
     (0, 4, "minimal"),
     (5, 9, "mild"),
