@@ -8,6 +8,9 @@ from datetime import timedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from appointments.availability import to_utc
 from appointments.models import (
@@ -33,10 +36,10 @@ WEEKDAYS = [
     ("6", "Sunday"),
 ]
 BEST_TIMES = [
-    (DayPart.MORNING.value, "Morning (8 am to noon)"),
-    (DayPart.AFTERNOON.value, "Afternoon (noon to 5 pm)"),
-    (DayPart.EVENING.value, "Evening (5 pm to 8 pm)"),
-    (DayPart.ANY.value, "Any time"),
+    (DayPart.MORNING.value, _("Morning (8 am to noon)")),
+    (DayPart.AFTERNOON.value, _("Afternoon (noon to 5 pm)")),
+    (DayPart.EVENING.value, _("Evening (5 pm to 8 pm)")),
+    (DayPart.ANY.value, _("Any time")),
 ]
 
 
@@ -57,25 +60,25 @@ def person_name(user):
 
 class ConsultationRequestForm(HoneypotMixin):
     mode = forms.ChoiceField(
-        label="How would you like to meet?",
+        label=_("How would you like to meet?"),
         choices=[
-            (Mode.IN_PERSON.value, "In person, at the clinic"),
-            (Mode.VIDEO.value, "By video"),
-            (Mode.EITHER.value, "Either is fine"),
+            (Mode.IN_PERSON.value, _("In person, at the clinic")),
+            (Mode.VIDEO.value, _("By video")),
+            (Mode.EITHER.value, _("Either is fine")),
         ],
         widget=forms.RadioSelect,
         initial=Mode.EITHER,
     )
     slot = forms.TypedChoiceField(
-        label="Pick an open time",
+        label=_("Pick an open time"),
         required=False,
         coerce=int,
         empty_value=None,
-        help_text="A coordinator confirms the time with you before it is booked.",
-        error_messages={"invalid_choice": "That time is no longer open: please pick another."},
+        help_text=_("A coordinator confirms the time with you before it is booked."),
+        error_messages={"invalid_choice": _("That time is no longer open: please pick another.")},
     )
     contact_preference = forms.ChoiceField(
-        label="How should we contact you?",
+        label=_("How should we contact you?"),
         choices=AppointmentRequest.ContactPreference.choices,
         widget=forms.RadioSelect,
         initial=AppointmentRequest.ContactPreference.PHONE,
@@ -87,22 +90,30 @@ class ConsultationRequestForm(HoneypotMixin):
         days = {}
         for slot in slots:
             self.slots[slot.pk] = slot
-            start, end = local_label(slot.starts_at, "g:i A"), local_label(slot.ends_at, "g:i A")
-            days.setdefault(local_label(slot.starts_at, "l j F"), []).append(
-                (slot.pk, f"{start} to {end}, {slot.get_mode_display()}")
+            time = pgettext("time format", "g:i A")
+            start, end = local_label(slot.starts_at, time), local_label(slot.ends_at, time)
+            day = local_label(slot.starts_at, pgettext("date format", "l j F"))
+            days.setdefault(day, []).append(
+                (
+                    slot.pk,
+                    gettext("%(start)s to %(end)s, %(mode)s")
+                    % {"start": start, "end": end, "mode": slot.get_mode_display()},
+                )
             )
         self.fields["slot"].choices = [
-            ("", "None of these times"),
+            ("", gettext("None of these times")),
             *days.items(),
         ]
         for n in range(1, AppointmentRequest.MAX_WINDOWS + 1):
             self.fields[f"window{n}_date"] = forms.DateField(
-                label=f"Day {n}", required=False, widget=date_input()
+                label=format_lazy(_("Day {n}"), n=n),
+                required=False,
+                widget=date_input(),
             )
             self.fields[f"window{n}_part"] = forms.ChoiceField(
-                label=f"Time of day {n}",
+                label=format_lazy(_("Time of day {n}"), n=n),
                 required=False,
-                choices=[("", "Choose a time of day")] + DayPart.choices,
+                choices=[("", _("Choose a time of day"))] + DayPart.choices,
             )
 
     @property
@@ -117,7 +128,9 @@ class ConsultationRequestForm(HoneypotMixin):
         if pk is None:
             return None
         if pk not in self.slots:
-            raise forms.ValidationError("That time is no longer open: please pick another.")
+            raise forms.ValidationError(
+                gettext("That time is no longer open: please pick another.")
+            )
         return self.slots[pk]
 
     def clean(self):
@@ -128,61 +141,75 @@ class ConsultationRequestForm(HoneypotMixin):
             day = cleaned.get(f"window{n}_date")
             part = cleaned.get(f"window{n}_part")
             if day and not part:
-                self.add_error(f"window{n}_part", "Choose a time of day for this day.")
+                self.add_error(f"window{n}_part", gettext("Choose a time of day for this day."))
             elif part and not day and f"window{n}_date" not in self.errors:
-                self.add_error(f"window{n}_date", "Choose the day for this time of day.")
+                self.add_error(f"window{n}_date", gettext("Choose the day for this time of day."))
             elif day and day <= today:
-                self.add_error(f"window{n}_date", "Choose a day from tomorrow on.")
+                self.add_error(f"window{n}_date", gettext("Choose a day from tomorrow on."))
             elif day and day > today + timedelta(days=WINDOW_HORIZON_DAYS):
                 self.add_error(
-                    f"window{n}_date", f"Choose a day in the next {WINDOW_HORIZON_DAYS} days."
+                    f"window{n}_date",
+                    gettext("Choose a day in the next %(days)s days.")
+                    % {"days": WINDOW_HORIZON_DAYS},
                 )
             elif day and (day, part) not in windows:
                 windows.append((day, part))
         cleaned["windows"] = windows
         slot, mode = cleaned.get("slot"), cleaned.get("mode")
         if slot and mode and not slot.allows(mode):
-            self.add_error(
-                "slot",
-                f"That time is for {slot.kind_of_visit} visits only: pick another time, or "
-                "change how you would like to meet.",
+            only = (
+                gettext(
+                    "That time is for video visits only: pick another time, or change how you "
+                    "would like to meet."
+                )
+                if slot.mode == Mode.VIDEO
+                else gettext(
+                    "That time is for in-person visits only: pick another time, or change how "
+                    "you would like to meet."
+                )
             )
+            self.add_error("slot", only)
         if not slot and not windows and not self.errors:
             if self.slots:
                 self.add_error(
-                    "slot", "Pick one of the open times, or give at least one day that suits you."
+                    "slot",
+                    gettext("Pick one of the open times, or give at least one day that suits you."),
                 )
             else:
-                self.add_error("window1_date", "Give at least one day that suits you.")
+                self.add_error("window1_date", gettext("Give at least one day that suits you."))
         return cleaned
 
 
 class CallbackForm(HoneypotMixin):
     name = forms.CharField(
-        label="Your name", max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"})
+        label=_("Your name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         max_length=30,
-        help_text="The number we should call, e.g. 910 555 0142.",
+        help_text=_("The number we should call, e.g. 910 555 0142."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     best_time = forms.ChoiceField(
-        label="Best time to call", choices=BEST_TIMES, widget=forms.RadioSelect
+        label=_("Best time to call"), choices=BEST_TIMES, widget=forms.RadioSelect
     )
     notes = forms.CharField(
-        label="Anything that helps us reach you (optional)",
+        label=_("Anything that helps us reach you (optional)"),
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example, whether we may leave a voicemail. Please don't write health "
-        "details here: we'll talk when we call.",
+        help_text=_(
+            "For example, whether we may leave a voicemail. Please don't write health "
+            "details here: we'll talk when we call."
+        ),
     )
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
-            raise forms.ValidationError("Enter your name.")
+            raise forms.ValidationError(gettext("Enter your name."))
         return name
 
     def clean_phone(self):
@@ -191,7 +218,7 @@ class CallbackForm(HoneypotMixin):
         allowed = set("0123456789+-(). ")
         if not set(phone) <= allowed or not 10 <= len(digits) <= 15:
             raise forms.ValidationError(
-                "Enter a phone number we can call, with the area code, e.g. 910 555 0142."
+                gettext("Enter a phone number we can call, with the area code, e.g. 910 555 0142.")
             )
         return phone
 

@@ -23,6 +23,8 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, Min, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic import crypto
 from clinic.fields import EncryptedTextField
@@ -34,14 +36,19 @@ PICK_NOTICE = timedelta(hours=24)
 PICK_HORIZON = timedelta(weeks=4)
 
 
-def local_label(when, fmt="D j M Y, g:i A"):
-    """A UTC time as the clinic reads it, e.g. "Tue 1 Dec 2026, 9:00 AM"."""
-    return date_format(timezone.localtime(when), fmt)
+def local_label(when, fmt=None):
+    """A UTC time in the clinic's zone, e.g. "Tue 1 Dec 2026, 9:00 AM" (in Spanish "martes 1 de
+    diciembre de 2026, 09:00": the format is translated with the page)."""
+    return date_format(timezone.localtime(when), fmt or pgettext("date format", "D j M Y, g:i A"))
 
 
 def time_range_label(starts_at, ends_at):
     local_end = timezone.localtime(ends_at)
-    return f"{local_label(starts_at)} to {date_format(local_end, 'g:i A')} {local_end.tzname()}"
+    return gettext("%(start)s to %(end)s %(zone)s") % {
+        "start": local_label(starts_at),
+        "end": date_format(local_end, pgettext("time format", "g:i A")),
+        "zone": local_end.tzname(),
+    }
 
 
 def calendar_uid(appointment_id):
@@ -52,19 +59,24 @@ def calendar_uid(appointment_id):
 
 
 class Mode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "By video"
-    EITHER = "either", "In person or by video"
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("By video")
+    EITHER = "either", _("In person or by video")
 
 
-MEETING_MODES = [(Mode.IN_PERSON.value, "In person"), (Mode.VIDEO.value, "By video")]
+MEETING_MODES = [(Mode.IN_PERSON.value, _("In person")), (Mode.VIDEO.value, _("By video"))]
 
 
 class DayPart(models.TextChoices):
-    MORNING = "morning", "Morning (8 am to noon)"
-    AFTERNOON = "afternoon", "Afternoon (noon to 5 pm)"
-    EVENING = "evening", "Evening (5 pm to 8 pm)"
-    ANY = "any", "Any time that day"
+    MORNING = "morning", _("Morning (8 am to noon)")
+    AFTERNOON = "afternoon", _("Afternoon (noon to 5 pm)")
+    EVENING = "evening", _("Evening (5 pm to 8 pm)")
+    ANY = "any", _("Any time that day")
+
+
+# What a video visit's email says when the slot gives no instructions of its own; stored with
+# the booking in the clinic's words and translated when the email is written.
+VIDEO_LINK_SENT_SEPARATELY = gettext_noop("The link to join is sent to you separately.")
 
 
 class SlotQuerySet(models.QuerySet):
@@ -157,7 +169,7 @@ class Slot(models.Model):
     def place(self, mode):
         """Where the patient goes, or how they join: the only detail an email carries."""
         if mode == Mode.VIDEO:
-            return self.video_instructions or "The link to join is sent to you separately."
+            return self.video_instructions or gettext(VIDEO_LINK_SENT_SEPARATELY)
         return self.location or settings.CLINIC_ADDRESS
 
     @property
@@ -206,9 +218,9 @@ class AppointmentRequest(models.Model):
         CLOSED = "closed", "Closed"
 
     class ContactPreference(models.TextChoices):
-        EMAIL = "email", "Email"
-        PHONE = "phone", "Phone call"
-        TEXT = "text", "Text message"
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone call")
+        TEXT = "text", _("Text message")
 
     ACTIVE_STATUSES = (Status.OPEN, Status.BOOKED)
     MAX_WINDOWS = 3
@@ -305,7 +317,8 @@ class AppointmentRequest(models.Model):
                 part = DayPart(window["part"]).label
             except (KeyError, TypeError, ValueError):
                 continue
-            labels.append(f"{date_format(day, 'D j M Y')}: {part}")
+            day_format = pgettext("date format", "D j M Y")
+            labels.append(f"{date_format(day, day_format)}: {part}")
         return labels
 
     def set_status(self, status):

@@ -8,7 +8,8 @@ logged without personal details, shown to staff with a "retry now" button, and n
 blocks the booking. `manage.py send_notifications` sends whatever is due at once, by hand.
 
 What an email says: the time, the place or how to join by video, and how to reach the clinic.
-Nothing about health, screening or treatment; the subject names only "your consultation".
+Nothing about health, screening or treatment; the subject names only "your consultation". The
+email and its calendar file are in the language the person used for their intake.
 """
 
 import logging
@@ -20,8 +21,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 from django_tasks import task
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -161,7 +163,20 @@ def describe_error(exc):
     return f"{name} (SMTP {code})" if code else name
 
 
+def language_of(notification):
+    """The language of the person's intake (a call-back request has none: the staff language)."""
+    submission = notification.appointment.request.submission
+    if submission is None:
+        return settings.LANGUAGE_CODE
+    return submission.answered_in
+
+
 def build_message(notification, *, timeout=None):
+    with translation.override(language_of(notification)):
+        return _build_message(notification, timeout=timeout)
+
+
+def _build_message(notification, *, timeout=None):
     context = {
         "kind": notification.kind,
         "clinic_name": settings.CLINIC_NAME,
@@ -169,7 +184,8 @@ def build_message(notification, *, timeout=None):
         "clinic_email": settings.CLINIC_EMAIL,
         "clinic_address": settings.CLINIC_ADDRESS,
         "when": _when(notification),
-        "place": notification.place,
+        # The clinic's default words for a video visit are translated; a slot's own are not.
+        "place": gettext(notification.place) if notification.place else "",
         "video": notification.mode == Mode.VIDEO,
     }
     subject = " ".join(render_to_string("appointments/email/subject.txt", context).split())
@@ -184,7 +200,11 @@ def build_message(notification, *, timeout=None):
 def _when(notification):
     start = timezone.localtime(notification.starts_at)
     end = timezone.localtime(notification.ends_at)
-    return f"{date_format(start, 'l j F Y, g:i A')} to {date_format(end, 'g:i A')} ({end.tzname()})"
+    return gettext("%(start)s to %(end)s (%(zone)s)") % {
+        "start": date_format(start, pgettext("date format", "l j F Y, g:i A")),
+        "end": date_format(end, pgettext("time format", "g:i A")),
+        "zone": end.tzname(),
+    }
 
 
 def calendar_file(notification):
@@ -203,15 +223,24 @@ def calendar_file(notification):
     event.add("dtstamp", timezone.now().astimezone(UTC))
     event.add("dtstart", notification.starts_at.astimezone(UTC))
     event.add("dtend", notification.ends_at.astimezone(UTC))
-    event.add("summary", f"Consultation at {settings.CLINIC_NAME}")
+    place = gettext(notification.place) if notification.place else ""
+    # The words are in the email's language, and say so (RFC 5545 LANGUAGE).
+    words = {"LANGUAGE": translation.get_language() or settings.LANGUAGE_CODE}
+    event.add(
+        "summary",
+        gettext("Consultation at %(clinic)s") % {"clinic": settings.CLINIC_NAME},
+        parameters=words,
+    )
     event.add(
         "location",
-        "Video: link sent separately" if notification.mode == Mode.VIDEO else notification.place,
+        gettext("Video: link sent separately") if notification.mode == Mode.VIDEO else place,
+        parameters=words,
     )
     event.add(
         "description",
-        f"{notification.place}\nTo change or cancel: {settings.CLINIC_PHONE}, "
-        f"{settings.CLINIC_EMAIL}",
+        gettext("%(place)s\nTo change or cancel: %(phone)s, %(email)s")
+        % {"place": place, "phone": settings.CLINIC_PHONE, "email": settings.CLINIC_EMAIL},
+        parameters=words,
     )
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{settings.CLINIC_EMAIL}")

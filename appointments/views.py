@@ -4,6 +4,7 @@ is urgent they see crisis resources and that the clinic will contact them first.
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
@@ -11,6 +12,7 @@ from django_ratelimit.decorators import ratelimit
 from appointments import booking
 from appointments.forms import CallbackForm, ConsultationRequestForm
 from appointments.models import Appointment, Slot
+from clinic import language
 from screening.models import Draft, Outcome
 
 # A public form that stores a name and a phone: enough for a person who mistypes, not for a
@@ -38,9 +40,12 @@ def callback_thanks(request):
     return render(request, "appointments/callback_thanks.html")
 
 
-def _submission_for(token):
-    """(submission, None) for a live link of a submitted intake, else (None, response kind)."""
+def _submission_for(request, token):
+    """(submission, None) for a live link of a submitted intake, else (None, response kind).
+    The page is in the intake's language (clinic.language)."""
     draft = Draft.objects.for_token(token)
+    if draft is not None and (switched := language.follow_saved(request, draft.language)):
+        draft.remember_language(switched)
     if draft is None:
         return None, "invalid"
     submission = getattr(draft, "submission", None)
@@ -69,7 +74,7 @@ def _current_request(submission):
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=LINK_POSTS_PER_HOUR, method="POST")
 def request_for_intake(request, token):
-    submission, problem = _submission_for(token)
+    submission, problem = _submission_for(request, token)
     if problem:
         return _link_problem(request, token, problem)
     context = {"token": token, "urgent": submission.outcome == Outcome.URGENT}
@@ -106,7 +111,7 @@ def request_for_intake(request, token):
         except booking.BookingError as error:
             form.add_error(error.field, error.message)
         if not form.errors:
-            messages.success(request, "Thank you: we have your request.")
+            messages.success(request, gettext("Thank you: we have your request."))
             return redirect("appointments:request_for_intake", token=token)
     return render(request, "appointments/request_form.html", {**context, "form": form})
 
@@ -115,7 +120,7 @@ def request_for_intake(request, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=LINK_POSTS_PER_HOUR, method="POST")
 def cancel_request(request, token):
-    submission, problem = _submission_for(token)
+    submission, problem = _submission_for(request, token)
     if problem:
         return _link_problem(request, token, problem)
     current = _current_request(submission)
@@ -123,7 +128,9 @@ def cancel_request(request, token):
         return redirect("appointments:request_for_intake", token=token)
     if request.method == "POST":
         booking.cancel_by_patient(current)
-        messages.success(request, "Your request is cancelled. You can ask again at any time.")
+        messages.success(
+            request, gettext("Your request is cancelled. You can ask again at any time.")
+        )
         return redirect("appointments:request_for_intake", token=token)
     booked = current.appointments.filter(status=Appointment.Status.BOOKED).first()
     return render(

@@ -1,6 +1,7 @@
 """Form pieces shared by the public forms."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class HoneypotMixin(forms.Form):
@@ -14,7 +15,7 @@ class HoneypotMixin(forms.Form):
 
     website = forms.CharField(
         required=False,
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 

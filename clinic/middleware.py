@@ -2,6 +2,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from clinic import language
+
 
 class RequestSizeLimitMiddleware:
     """Refuse an oversized body with a clear 413 before anything reads it.
@@ -19,6 +21,8 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            # Before LocaleMiddleware has run: in the person's language all the same.
+            language.activate_for(request)
             return render(request, "413.html", status=413)
         return self.get_response(request)
 

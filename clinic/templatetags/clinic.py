@@ -3,8 +3,9 @@ without a request or context processors."""
 
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext
 
-from clinic import crisis
+from clinic import crisis, language
 
 register = template.Library()
 
@@ -15,10 +16,28 @@ def crisis_bar():
 
 
 @register.inclusion_tag("clinic/_crisis_panel.html")
-def crisis_panel(heading="You don't have to go through this alone", intro="", buttons_first=False):
+def crisis_panel(heading="", intro="", buttons_first=False):
+    heading = heading or gettext("You don't have to go through this alone")
     # buttons_first: the big 988 buttons straight under the heading, for pages where they must
     # be in the first screen on a phone (the support page).
     return {"crisis": crisis, "heading": heading, "intro": intro, "buttons_first": buttons_first}
+
+
+@register.inclusion_tag("clinic/_language_switch.html", takes_context=True)
+def language_switch(context):
+    """ "English | Español" on every public page: links to this page with ?lang= (see
+    clinic.language); staff pages stay in the staff language and show none."""
+    request = context.get("request")
+    if request is not None and language.is_staff_path(request.path_info):
+        return {"choices": ()}
+    active = language.current()
+    return {
+        "choices": [
+            {"code": code, "name": name, "current": code == active}
+            for code, name in settings.LANGUAGES
+        ],
+        "parameter": language.SWITCH_PARAMETER,
+    }
 
 
 @register.simple_tag

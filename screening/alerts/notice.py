@@ -3,6 +3,7 @@ clinician first: honestly, from the on-call rota, in the clinic's time zone."""
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from screening.alerts.rota import clinic_zone, next_on_call
 from screening.models import UrgentAlert
@@ -14,18 +15,21 @@ SEEN = "seen"  # a clinician has acknowledged the alert
 
 def from_words(moment, now) -> str:
     """ "8:00 AM (EST) today", "... tomorrow, Tuesday", "... on Monday", "... on Monday 12
-    January", in the clinic's time zone."""
+    January", in the clinic's time zone, in the page's language ("hoy a las 08:00 (EST)")."""
     zone = clinic_zone()
     local = moment.astimezone(zone)
-    clock = f"{date_format(local, 'g:i A')} ({local.tzname()})"
+    clock = f"{date_format(local, pgettext('time format', 'g:i A'))} ({local.tzname()})"
     days = (local.date() - now.astimezone(zone).date()).days
     if days <= 0:
-        return f"{clock} today"
+        return gettext("%(clock)s today") % {"clock": clock}
     if days == 1:
-        return f"{clock} tomorrow, {date_format(local, 'l')}"
+        day = date_format(local, pgettext("weekday format", "l"))
+        return gettext("%(clock)s tomorrow, %(day)s") % {"clock": clock, "day": day}
     if days < 7:
-        return f"{clock} on {date_format(local, 'l')}"
-    return f"{clock} on {date_format(local, 'l j F')}"
+        day = date_format(local, pgettext("weekday format", "l"))
+        return gettext("%(clock)s on %(day)s") % {"clock": clock, "day": day}
+    day = date_format(local, pgettext("date format", "l j F"))
+    return gettext("%(clock)s on %(day)s") % {"clock": clock, "day": day}
 
 
 def confirmation_notice(submission, now=None) -> dict:

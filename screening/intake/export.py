@@ -206,6 +206,9 @@ def draft_to_intake(draft, submitted_at=None) -> dict:
     """A draft (finished or not) as a clinic-intake/1 document."""
     doc = answers_to_intake(draft.answers or {})
     doc["questionnaire_version"] = draft.questionnaire_version
+    # The language the person read the intake in (the free text is in their words, whatever
+    # it is); staff see "Answered in Spanish". The engine reads codes, never this.
+    doc["language"] = draft.language or "en"
     if submitted_at is not None:
         # In the clinic's zone: the engine takes the person's age on this calendar day.
         doc["submitted_at"] = timezone.localtime(submitted_at).isoformat()

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from screening.alerts import raise_urgent_alert
 from screening.engine import IntakeError
@@ -126,8 +127,8 @@ class StepForms:
             found += [(_anchor(bound), str(message)) for message in bound.errors]
         for rows in self.step.formsets:
             formset = self.formsets[rows.prefix]
-            for message in formset.non_form_errors():
-                found.append((f"{rows.prefix}-rows", _friendly_formset_error(str(message))))
+            for error in formset.non_form_errors().as_data():
+                found.append((f"{rows.prefix}-rows", _friendly_formset_error(error)))
             for number, row in enumerate(formset.forms, start=1):
                 for bound in row:
                     found += [
@@ -137,12 +138,15 @@ class StepForms:
         return found
 
 
-def _friendly_formset_error(message: str) -> str:
-    if "ManagementForm" in message:
-        return "Part of this page did not arrive as expected. Check the list and try again."
-    if "at most" in message:
-        return f"Add no more than {MAX_ROWS} rows"
-    return message
+def _friendly_formset_error(error) -> str:
+    # By Django's error code, in whichever language the page is in.
+    if error.code == "missing_management_form":
+        return gettext(
+            "Part of this page did not arrive as expected. Check the list and try again."
+        )
+    if error.code == "too_many_forms":
+        return gettext("Add no more than %(rows)s rows") % {"rows": MAX_ROWS}
+    return " ".join(str(message) for message in error.messages)
 
 
 def build_step_forms(step: steps.Step, answers: dict, data=None) -> StepForms:

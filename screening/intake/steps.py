@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from screening.intake import forms as f
 
 
@@ -31,78 +33,88 @@ class Rows:
 STEPS = (
     Step(
         "about",
-        "About you",
+        _("About you"),
         f.AboutForm,
-        intro="The basics, so we know who you are and how to reach you.",
+        intro=_("The basics, so we know who you are and how to reach you."),
     ),
     Step(
         "care-team",
-        "Care team and emergency contact",
+        _("Care team and emergency contact"),
         f.CareTeamForm,
-        intro="Who looks after you now, and who we could call in an emergency.",
+        intro=_("Who looks after you now, and who we could call in an emergency."),
     ),
     Step(
         "mental-health",
-        "Mental-health history",
+        _("Mental-health history"),
         f.MentalHealthForm,
         formsets=(
             Rows(
                 "trials",
                 f.TrialFormSet,
-                "Antidepressants you have taken",
-                "Add each antidepressant you have tried, now or in the past. Your best guess is "
-                "fine; you can leave a dose or a number of weeks empty.",
+                _("Antidepressants you have taken"),
+                _(
+                    "Add each antidepressant you have tried, now or in the past. Your best guess "
+                    "is fine; you can leave a dose or a number of weeks empty."
+                ),
             ),
             Rows(
                 "treatments",
                 f.TreatmentFormSet,
-                "Other treatments you have had",
-                "For example talk therapy, ECT, TMS, esketamine or ketamine. Leave this empty if "
-                "you have had none of these.",
+                _("Other treatments you have had"),
+                _(
+                    "For example talk therapy, ECT, TMS, esketamine or ketamine. Leave this empty "
+                    "if you have had none of these."
+                ),
             ),
         ),
-        intro="Your diagnoses and the treatments you have tried. It helps us understand what "
-        "has and hasn't worked for you.",
+        intro=_(
+            "Your diagnoses and the treatments you have tried. It helps us understand what "
+            "has and hasn't worked for you."
+        ),
     ),
     Step(
         "questionnaires",
-        "Questionnaires",
+        _("Questionnaires"),
         f.QuestionnairesForm,
-        intro="Three short questionnaires that clinicians use everywhere. There are no right or "
-        "wrong answers.",
+        intro=_(
+            "Three short questionnaires that clinicians use everywhere. There are no right or "
+            "wrong answers."
+        ),
     ),
     Step(
         "medical",
-        "Medical history",
+        _("Medical history"),
         f.MedicalForm,
-        intro="Some health conditions need extra care with ketamine, so we ask about each one.",
+        intro=_("Some health conditions need extra care with ketamine, so we ask about each one."),
     ),
     Step(
         "substances",
-        "Alcohol and drug use",
+        _("Alcohol and drug use"),
         f.SubstancesForm,
-        intro="This helps us keep treatment safe for you.",
+        intro=_("This helps us keep treatment safe for you."),
     ),
     Step(
         "medications",
-        "Current medications",
+        _("Current medications"),
         f.MedicationsForm,
         formsets=(
             Rows(
                 "medications",
                 f.MedicationFormSet,
-                "Medicines you take now",
-                "Include prescriptions, over-the-counter medicines and supplements. Leave this "
-                "empty if you take none.",
+                _("Medicines you take now"),
+                _(
+                    "Include prescriptions, over-the-counter medicines and supplements. Leave "
+                    "this empty if you take none."
+                ),
             ),
         ),
         rows_first=True,
     ),
     Step(
         "review",
-        "Consent and review",
+        _("Consent and review"),
         f.ConsentForm,
-        intro="Check your answers, then sign and send your intake.",
+        intro=_("Check your answers, then sign and send your intake."),
     ),
 )
 

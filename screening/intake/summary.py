@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 from django.utils import formats
 from django.utils.html import strip_tags
+from django.utils.translation import gettext
 
 from screening.intake import steps
 from screening.intake.flow import context_for
@@ -36,14 +37,14 @@ class StepSummary:
 def _shown(form_field, value) -> str:
     if isinstance(form_field, DatePartsField):
         try:
-            return formats.date_format(date.fromisoformat(value), "j F Y")
+            return formats.date_format(date.fromisoformat(value), "DATE_FORMAT")
         except (TypeError, ValueError):
             return str(value)
     if isinstance(form_field, forms.BooleanField):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if isinstance(form_field, forms.MultipleChoiceField):
         labels = dict(form_field.choices)
-        return ", ".join(str(labels.get(item, item)) for item in value) or "None of these"
+        return ", ".join(str(labels.get(item, item)) for item in value) or gettext("None of these")
     if isinstance(form_field, forms.ChoiceField):
         return str(dict(form_field.choices).get(value, value))
     return str(value)
@@ -51,12 +52,13 @@ def _shown(form_field, value) -> str:
 
 def _sections(form, saved: dict) -> list[Section]:
     layout = form.summary_sections or (("", tuple(form.fields)),)
+    optional = gettext("{} (optional)").replace("{}", "")
     extras = form.summary_extras(saved)
     sections = []
     for heading, names in layout:
         answers = [
             (
-                html.unescape(strip_tags(form.fields[name].label)).removesuffix(" (optional)"),
+                html.unescape(strip_tags(form.fields[name].label)).removesuffix(optional),
                 _shown(form.fields[name], saved[name]),
             )
             for name in names

@@ -15,11 +15,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
+from clinic import language
 from clinic.forms import StartIntakeForm
 from screening.alerts.notice import confirmation_notice
 from screening.intake import flow, steps
@@ -52,10 +54,18 @@ def link_invalid(request):
     )
 
 
+def keep_language(request, draft):
+    """An intake's pages are in its language: a switch made in this browser is saved with the
+    draft; a browser that made none (the private link opened elsewhere) follows the draft."""
+    if draft is not None and (switched := language.follow_saved(request, draft.language)):
+        draft.remember_language(switched)
+
+
 def unsent_draft(request, token):
     """The draft a private link opens, or the page to show instead: the kind page for a wrong
     or expired link, or the intake's status page once it has been sent."""
     draft = flow.find_draft(token)
+    keep_language(request, draft)
     if draft is None:
         return None, link_invalid(request)
     if flow.is_sent(draft):
@@ -92,7 +102,7 @@ def start(request):
     """The welcome page; its button creates a draft and opens the first step."""
     form = StartIntakeForm(request.POST or None)
     if request.method == "POST" and not form.caught_bot:
-        _draft, token = Draft.start()
+        _draft, token = Draft.start(language=language.current())
         return redirect("intake:step", token=token, slug=steps.FIRST.slug)
     # A filled honeypot gets the welcome page again, as if nothing happened; nothing is stored.
     return render(request, "intake/welcome.html", {"steps": steps.STEPS, "form": StartIntakeForm()})
@@ -177,6 +187,10 @@ def step(request, token, slug):
     if elsewhere:
         return elsewhere
     step_forms = flow.build_step_forms(step, draft.answers)
+    form = step_forms.form
+    if "preferred_language" in form.fields and "preferred_language" not in form.initial:
+        # Until the person says otherwise, they prefer the language they are using.
+        form.initial = {**form.initial, "preferred_language": draft.language}
     return render(
         request, "intake/step.html", step_context(request, token, draft, step, step_forms)
     )
@@ -216,7 +230,8 @@ def save_step(request, token, step):
         if target := flow.record_step(token, step, saved):
             return saved_and_on(token, target, action)
         messages.warning(
-            request, "This page could not be saved just now. Please press “Save” once more."
+            request,
+            gettext("This page could not be saved just now. Please press “Save” once more."),
         )
         return render(
             request, "intake/step.html", step_context(request, token, draft, step, step_forms)
@@ -245,8 +260,10 @@ def review(request, token):
             return redirect("intake:status", token=token)
         messages.warning(
             request,
-            "One part of your intake needs another look before you send it. Your answers "
-            "are saved.",
+            gettext(
+                "One part of your intake needs another look before you send it. Your answers "
+                "are saved."
+            ),
         )
         return go(token, result.go_back_to)
 
@@ -269,6 +286,7 @@ def review(request, token):
 def support(request, token):
     """The calm page shown when answers show suicide risk, before the form goes on."""
     draft = flow.find_draft(token)
+    keep_language(request, draft)
     if draft is None:
         return link_invalid(request)
     if request.method == "POST":
@@ -316,12 +334,14 @@ def email_link(request, token):
         email = ((draft.answers or {}).get("about") or {}).get("email")
         if not email:
             messages.warning(
-                request, "Add your email address on the first page to have the link emailed."
+                request,
+                gettext("Add your email address on the first page to have the link emailed."),
             )
             return redirect("intake:saved", token=token)
         if not flow.may_email_link(draft):
             messages.info(
-                request, "We sent your link a moment ago. Check your inbox and spam folder."
+                request,
+                gettext("We sent your link a moment ago. Check your inbox and spam folder."),
             )
             return redirect("intake:saved", token=token)
         draft.link_emailed_at = timezone.now()
@@ -337,22 +357,25 @@ def email_link(request, token):
         "clinic_address": settings.CLINIC_ADDRESS,
     }
     try:
-        send_mail(
-            # A subject line can show on a lock screen: it names neither the clinic nor care.
-            "Your private link to continue your form",
-            render_to_string("intake/email/resume_link.txt", context),
-            None,
-            [email],
-        )
+        # In the intake's language, whichever page asked for it.
+        with translation.override(draft.language):
+            subject = gettext("Your private link to continue your form")
+            body = render_to_string("intake/email/resume_link.txt", context)
+        # A subject line can show on a lock screen: it names neither the clinic nor care.
+        send_mail(subject, body, None, [email])
     except Exception:  # a mail outage must not look like a lost intake
         log.exception("Could not email a private intake link")
         messages.warning(
             request,
-            "We could not send the email just now. Please copy the link on this page instead.",
+            gettext(
+                "We could not send the email just now. Please copy the link on this page instead."
+            ),
         )
     else:
         # The message names no address: messages may be kept in a cookie.
-        messages.success(request, "We sent your private link to the email address you gave us.")
+        messages.success(
+            request, gettext("We sent your private link to the email address you gave us.")
+        )
     return redirect("intake:saved", token=token)
 
 
@@ -361,6 +384,7 @@ def email_link(request, token):
 def status(request, token):
     """ "Your intake": the confirmation after sending, and what the private link opens later."""
     draft = flow.find_draft(token)
+    keep_language(request, draft)
     if draft is None:
         return link_invalid(request)
     submission = flow.submission_of(draft)

@@ -19,6 +19,7 @@ from clinic import crypto
 from clinic.fields import EncryptedJSONField, EncryptedSectionsField
 from screening.engine import DEFAULT_THRESHOLDS, Thresholds, screen
 from screening.engine import OUTCOME_RANK as ENGINE_OUTCOME_RANK
+from screening.questionnaire import LANGUAGE
 
 logger = logging.getLogger(__name__)
 
@@ -243,6 +244,9 @@ class Draft(models.Model):
     # you" opens or saves, and the draft cannot be sent, until the date is corrected.
     under_min_age = models.BooleanField(default=False)
     link_emailed_at = models.DateTimeField(null=True, blank=True)
+    # The language the person uses the intake in (settings.LANGUAGES): its pages, its emails,
+    # and the About step's preferred language to begin with. Kept as they switch.
+    language = models.CharField(max_length=8, default="en")
     # Set in the transaction that creates the submission, so every page the link opens can
     # tell "sent" from "in progress" without joining the submission.
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -263,15 +267,21 @@ class Draft(models.Model):
         return f"Draft {self.pk}"
 
     @classmethod
-    def start(cls):
+    def start(cls, language="en"):
         """Create a draft and return it with its one-time clear token (never stored)."""
         token = new_token()
-        draft = cls.objects.create(token_hash=hash_token(token))
+        draft = cls.objects.create(token_hash=hash_token(token), language=language)
         return draft, token
 
     @property
     def is_submitted(self):
         return hasattr(self, "submission") and self.submission is not None
+
+    def remember_language(self, language: str):
+        """The person switched language on one of the intake's pages: keep it with the draft
+        (one column, outside the step saves)."""
+        Draft.objects.filter(pk=self.pk).update(language=language)
+        self.language = language
 
 
 def new_reference() -> str:
@@ -407,6 +417,31 @@ class Submission(models.Model):
     def display_name(self):
         about = (self.intake or {}).get("about") or {}
         return about.get("preferred_name") or about.get("legal_name") or "(no name given)"
+
+    @property
+    def answered_in(self) -> str:
+        """The language the person used for the intake ("en", "es"): the document's top-level
+        `language`, written by the export from the draft; English for older documents."""
+        return (self.intake or {}).get("language") or "en"
+
+    @property
+    def preferred_language(self) -> str:
+        """The About step's answer ("en", "es"), or "" when it was not given."""
+        return ((self.intake or {}).get("about") or {}).get("preferred_language") or ""
+
+    @property
+    def answered_in_label(self) -> str:
+        """ "Spanish": the answered-in language as staff read it."""
+        return LANGUAGE.label_of(self.answered_in)
+
+    @property
+    def preferred_language_label(self) -> str:
+        return LANGUAGE.label_of(self.preferred_language) if self.preferred_language else ""
+
+    @property
+    def shows_language(self) -> bool:
+        """Whether staff pages mark the language: answered, or preferring, other than English."""
+        return self.answered_in != "en" or self.preferred_language not in ("", "en")
 
 
 def result_digest(result) -> str:

@@ -55,7 +55,8 @@
     button.addEventListener("click", function () {
       var count = parseInt(total.value, 10) || 0;
       if (max && count >= parseInt(max.value, 10)) {
-        status.textContent = "You have reached the most rows this list can hold.";
+        // The page's own words, in its language (templates/intake/_rows.html).
+        status.textContent = status.getAttribute("data-rows-full");
         return;
       }
       list.insertAdjacentHTML(
@@ -66,7 +67,7 @@
       var row = list.lastElementChild;
       var legend = row.querySelector("legend");
       if (status && legend) {
-        status.textContent = legend.textContent.trim() + " added.";
+        status.textContent = status.getAttribute("data-row-added").replace("__row__", legend.textContent.trim());
       }
       var first = row.querySelector("input, select, textarea");
       if (first) {
@@ -85,10 +86,10 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(function () {
-        status.textContent = "Link copied.";
+        status.textContent = button.getAttribute("data-copied");
       }, function () {
         field.select();
-        status.textContent = "Select the link and copy it.";
+        status.textContent = button.getAttribute("data-copy-failed");
       });
     });
   });
