@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("INTAKE_SCREENSHOTS")
 ENGLISH = english_sentences()
 PHONE = {"width": 360, "height": 740}
+SETTINGS = {"timezone_id": "America/New_York", "reduced_motion": "reduce"}
 
 
 def check_page(page, name):
@@ -45,7 +46,7 @@ def save_and_continue(page, next_path):
 
 def test_a_spanish_speaker_completes_an_intake_on_a_phone(live_server, browser):
     assert len(ENGLISH) > 300
-    phone = browser.new_context(viewport=PHONE, locale="es-US", timezone_id="America/New_York")
+    phone = browser.new_context(viewport=PHONE, locale="es-US", **SETTINGS)
     page = phone.new_page()
 
     # The home page follows the browser's language; the switch is there.
@@ -115,7 +116,7 @@ def test_a_spanish_speaker_completes_an_intake_on_a_phone(live_server, browser):
     phone.close()
 
     # A new browser, set to English, opens the private link: the intake comes back in Spanish.
-    laptop = browser.new_context(viewport=PHONE, locale="en-US", timezone_id="America/New_York")
+    laptop = browser.new_context(viewport=PHONE, locale="en-US", **SETTINGS)
     page = laptop.new_page()
     # The link names SITE_URL; the test server listens elsewhere.
     page.goto(live_server.url + re.sub(r"^https?://[^/]+", "", private_link))
