@@ -4,6 +4,7 @@ reason: an email can be read on a lock screen or forwarded, the page checks who 
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.utils import translation
 from django.utils.formats import date_format
 
 from screening.alerts.rota import clinic_zone
@@ -59,9 +60,11 @@ def body(alert, stage, round_=0):
 
 
 def build(alert, stage, address, round_=0):
-    return EmailMessage(
-        subject=subject(alert, stage),
-        body=body(alert, stage, round_),
-        to=[address],
-        connection=get_connection(timeout=SEND_TIMEOUT_SECONDS),
-    )
+    # Staff emails are in the staff language, even when built in a patient's Spanish request.
+    with translation.override(settings.LANGUAGE_CODE):
+        return EmailMessage(
+            subject=subject(alert, stage),
+            body=body(alert, stage, round_),
+            to=[address],
+            connection=get_connection(timeout=SEND_TIMEOUT_SECONDS),
+        )
