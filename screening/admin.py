@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from clinic import audit
 from screening.alerts import admin as alerts_admin  # noqa: F401 (registers the rota's pages)
-from screening.models import ClinicThresholds, IntegrationToken, Scope
+from screening.models import ClinicThresholds, CrisisCallScript, IntegrationToken, Scope
 
 
 @admin.register(ClinicThresholds)
@@ -111,3 +111,22 @@ class IntegrationTokenAdmin(admin.ModelAdmin):
             )
             revoked += 1
         self.message_user(request, f"Revoked {revoked} token(s).", messages.SUCCESS)
+
+
+@admin.register(CrisisCallScript)
+class CrisisCallScriptAdmin(admin.ModelAdmin):
+    """The one script clinicians read at the top of an urgent submission (one step a line)."""
+
+    list_display = ["__str__", "changed_at", "changed_by"]
+    readonly_fields = ["changed_by", "changed_at"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not CrisisCallScript.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.changed_by = request.user
+        obj.changed_at = timezone.now()
+        super().save_model(request, obj, form, change)

@@ -27,8 +27,10 @@ from screening.models import (
     Acknowledgement,
     Decision,
     Draft,
+    OutreachAttempt,
     ScreeningResult,
     Submission,
+    UrgentEpisodeClosure,
 )
 from screening.questionnaire import FORMAT
 
@@ -81,10 +83,10 @@ def anonymised_result(result):
 
 
 def _blank_history(model, columns, submission_ids):
-    """Decisions and acknowledgements are append-only (clinic.models.AppendOnlyQuerySet refuses
-    .update()). Retention is the one sanctioned exception: the record that a decision was made,
-    by whom and when stays; only the free text about the patient goes. Plain SQL, with only the
-    model's own quoted names interpolated."""
+    """Decisions, acknowledgements and the outreach log are append-only (clinic.models
+    .AppendOnlyQuerySet refuses .update()). Retention is the one sanctioned exception: the record
+    that a decision was made, by whom and when stays; only the free text about the patient goes.
+    Plain SQL, with only the model's own quoted names interpolated."""
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
     placeholders = ", ".join(["%s"] * len(submission_ids))
@@ -118,6 +120,8 @@ def _anonymise_batch(batch, now, also):
         )
     _blank_history(Decision, ["note", "referral_note", "information_needed"], ids)
     _blank_history(Acknowledgement, ["note"], ids)
+    _blank_history(OutreachAttempt, ["note"], ids)
+    _blank_history(UrgentEpisodeClosure, ["note"], ids)
     if also is not None:
         also(ids)
     # The private link's draft holds every answer as typed.

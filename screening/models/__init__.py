@@ -19,6 +19,12 @@ from screening.models.intake import (  # noqa: F401
     current_thresholds_or_defaults,
 )
 from screening.models.integration import IntegrationToken, Scope  # noqa: F401
+from screening.models.outreach import (  # noqa: F401
+    CrisisCallScript,
+    EpisodeError,
+    OutreachAttempt,
+    UrgentEpisodeClosure,
+)
 from screening.models.review import (  # noqa: F401
     Acknowledgement,
     Assignment,

@@ -291,6 +291,16 @@ def new_reference() -> str:
     return f"{raw[:4]}-{raw[4:]}"
 
 
+# An urgent submission's episode is open until a clinician closes it (the reverse one-to-one of
+# screening.models.outreach.UrgentEpisodeClosure, named here without importing it).
+URGENT_EPISODE_OPEN_Q = models.Q(outcome=Outcome.URGENT, urgent_closure__isnull=True)
+URGENT_EPISODE_OPEN = models.Case(
+    models.When(URGENT_EPISODE_OPEN_Q, then=models.Value(1)),
+    default=models.Value(0),
+    output_field=models.IntegerField(),
+)
+
+
 class SubmissionQuerySet(models.QuerySet):
     def create_screened(self, intake, *, draft=None, submitted_at=None, reason="submit"):
         """Store a clinic-intake/1 document as a submission and screen it, in one transaction.
@@ -315,7 +325,16 @@ class SubmissionQuerySet(models.QuerySet):
         return submission
 
     def by_urgency(self):
-        return self.order_by("outcome_rank", "risk_rank", "submitted_at", "pk")
+        """Urgent first, and within urgent the open urgent episodes (no closure yet,
+        screening.models.outreach) before the closed ones; then C-SSRS risk and oldest first.
+        Outcome first, so the queue's index still gives the order of the tiers."""
+        return self.annotate(urgent_open=URGENT_EPISODE_OPEN).order_by(
+            "outcome_rank", "-urgent_open", "risk_rank", "submitted_at", "pk"
+        )
+
+    def urgent_episode_open(self):
+        """Urgent submissions whose urgent episode no clinician has closed yet."""
+        return self.filter(URGENT_EPISODE_OPEN_Q)
 
     def awaiting_review(self):
         return self.exclude(review_status=Submission.ReviewStatus.DECIDED)

@@ -18,8 +18,11 @@ from screening.models import (
     Acknowledgement,
     Decision,
     Outcome,
+    OutreachAttempt,
     Submission,
+    UrgentEpisodeClosure,
 )
+from screening.models.intake import URGENT_EPISODE_OPEN_Q
 
 
 def reviewers():
@@ -114,7 +117,8 @@ class QueueFilterForm(forms.Form):
         if status == self.STATUS_OPEN:
             # Not decided, spelt as a list so PostgreSQL can use the status index.
             open_statuses = [Submission.ReviewStatus.NEW, Submission.ReviewStatus.IN_REVIEW]
-            queryset = queryset.filter(review_status__in=open_statuses)
+            # An urgent episode nobody has closed stays in the working queue, decided or not.
+            queryset = queryset.filter(Q(review_status__in=open_statuses) | URGENT_EPISODE_OPEN_Q)
         elif status != self.STATUS_ALL:
             queryset = queryset.filter(review_status=status)
         assigned = data.get("assigned")
@@ -185,6 +189,91 @@ class AcknowledgeForm(forms.Form):
         data = super().clean()
         if data.get("action") == Acknowledgement.Action.OTHER and not data.get("note", "").strip():
             self.add_error("note", gettext("Say what was done."))
+        return data
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+# A clock a little fast on the clinician's phone is not "in the future".
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+class OutreachAttemptForm(forms.Form):
+    """One attempt to reach the person about an urgent submission."""
+
+    prefix = "outreach"
+
+    kind = forms.ChoiceField(
+        label=_("What happened"),
+        choices=OutreachAttempt.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what happened.")},
+    )
+    at = forms.DateTimeField(
+        label=_("When (clinic time)"),
+        required=False,
+        widget=DateTimeInput,
+        help_text=_("Leave empty for now."),
+        error_messages={"invalid": _("Enter the date and time, e.g. 2026-12-02 14:30.")},
+    )
+    note = forms.CharField(
+        label=_("Note on this attempt"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Who you spoke with, what was agreed, the number you left a message on."),
+    )
+
+    def __init__(self, *args, submission, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.submission = submission
+
+    def clean_at(self):
+        at = self.cleaned_data.get("at")
+        if at is None:
+            return None
+        if at > timezone.now() + CLOCK_SLACK:
+            raise forms.ValidationError(gettext("That time is in the future."))
+        if at < self.submission.submitted_at - CLOCK_SLACK:
+            raise forms.ValidationError(gettext("That time is before the intake was sent."))
+        return at
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == OutreachAttempt.Kind.OTHER and not data.get("note", "").strip():
+            self.add_error("note", gettext("Say what was done."))
+        return data
+
+
+class CloseEpisodeForm(forms.Form):
+    """A clinician ends the urgent episode, with how it ended."""
+
+    prefix = "close"
+
+    outcome = forms.ChoiceField(
+        label=_("How the urgent episode ended"),
+        choices=UrgentEpisodeClosure.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how the urgent episode ended.")},
+    )
+    note = forms.CharField(
+        label=_("Note on how it ended"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The plan agreed, who took over, what happens next."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == UrgentEpisodeClosure.Outcome.OTHER and not data.get("note", "").strip():
+            self.add_error("note", gettext("Say how the episode ended."))
         return data
 
 

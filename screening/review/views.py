@@ -29,19 +29,26 @@ from clinic.roles import ADMINISTRATOR, CLINICIAN, COORDINATOR, has_role, role_r
 from screening.models import (
     Acknowledgement,
     Assignment,
+    CallMeRequest,
     ClinicThresholds,
+    CrisisCallScript,
     Decision,
     DecisionConflict,
+    EpisodeError,
     Outcome,
+    OutreachAttempt,
     ScreeningResult,
     Submission,
+    UrgentEpisodeClosure,
     current_thresholds,
 )
 from screening.review import presenters
 from screening.review.forms import (
     AcknowledgeForm,
     AssignForm,
+    CloseEpisodeForm,
     DecisionForm,
+    OutreachAttemptForm,
     QueueFilterForm,
     ThresholdsForm,
     staff_name,
@@ -70,6 +77,10 @@ class QueueRow:
     flags: list
     latest_decision: str
     waiting: bool
+    # An urgent episode no clinician has closed: the row stays at the top, with the time since
+    # the last attempt to reach the person (None: nobody has tried yet).
+    episode_open: bool = False
+    last_attempt_at: object = None
 
     @property
     def decision_label(self):
@@ -90,7 +101,14 @@ def _queue_row(submission, now, *, full):
         # What needs a clinician's eye: everything but the informational flags.
         flags = [f for f in result.get("flags") or [] if f.get("severity") != "info"]
     waiting = submission.outcome == Outcome.URGENT and submission.acknowledged_at is None
-    return QueueRow(submission, flags, submission.latest_decision_kind or "", waiting)
+    return QueueRow(
+        submission,
+        flags,
+        submission.latest_decision_kind or "",
+        waiting,
+        episode_open=bool(submission.urgent_open),
+        last_attempt_at=submission.last_attempt_at,
+    )
 
 
 @never_cache
@@ -115,11 +133,19 @@ def queue(request):
     latest_decision = (
         Decision.objects.filter(submission=OuterRef("pk")).order_by("-id").values("kind")[:1]
     )
+    last_attempt = (
+        OutreachAttempt.objects.filter(submission=OuterRef("pk"))
+        .order_by("-at", "-id")
+        .values("at")[:1]
+    )
     rows = (
         Submission.objects.filter(pk__in=page.object_list)
         .by_urgency()
         .select_related("assigned_to")
-        .annotate(latest_decision_kind=Subquery(latest_decision))
+        .annotate(
+            latest_decision_kind=Subquery(latest_decision),
+            last_attempt_at=Subquery(last_attempt),
+        )
     )
     if full:
         newest_first = ScreeningResult.objects.order_by("-created_at", "-id")
@@ -165,6 +191,8 @@ def _submission_page(
     decision_form=None,
     acknowledge_form=None,
     assign_form=None,
+    outreach_form=None,
+    close_form=None,
     conflict=None,
     status=200,
 ):
@@ -178,6 +206,8 @@ def _submission_page(
         "latest_decision": latest_decision,
         "now": timezone.now(),
     }
+    if submission.outcome == Outcome.URGENT:
+        context.update(_urgent_episode(submission, full, outreach_form, close_form))
     if full:
         screenings = list(submission.screenings.order_by("-created_at", "-id"))
         current = screenings[0].result if screenings else {}
@@ -212,6 +242,41 @@ def _submission_page(
         detail={"view": "full" if full else "contact"},
     )
     return render(request, "staff/submission.html", context, status=status)
+
+
+def _urgent_episode(submission, full, outreach_form, close_form):
+    """The outreach log and whether the urgent episode is closed; for clinicians also the "act
+    now" panel and the forms to log an attempt and to close the episode."""
+    attempts = list(submission.outreach_attempts.select_related("by").order_by("-at", "-id"))
+    closure = UrgentEpisodeClosure.objects.filter(submission=submission).select_related("by")
+    context = {
+        "attempts": attempts,
+        "last_attempt": attempts[0] if attempts else None,
+        "closure": closure.first(),
+        # What a clinician typed into a form the closed episode no longer shows.
+        "unsaved": [form for form in (outreach_form, close_form) if form is not None],
+    }
+    if full:
+        screenings = submission.screenings.order_by("-created_at", "-id")
+        current = screenings.values_list("result", flat=True).first() or {}
+        context["act_now"] = presenters.present_act_now(
+            submission.intake,
+            current.get("flags"),
+            best_time=_best_time_to_call(submission),
+            script=CrisisCallScript.current().steps,
+        )
+        context["outreach_form"] = outreach_form or OutreachAttemptForm(submission=submission)
+        context["close_form"] = close_form or CloseEpisodeForm()
+    return context
+
+
+def _best_time_to_call(submission):
+    """What the person said when they asked to be called from the support page, if they did."""
+    if submission.draft_id is None:
+        return ""
+    asked = CallMeRequest.objects.filter(draft_id=submission.draft_id)
+    asked = asked.order_by("-created_at", "-id").first()
+    return asked.best_time_label if asked is not None else ""
 
 
 @never_cache
@@ -287,6 +352,87 @@ def acknowledge(request, reference):
         request, gettext("Acknowledged: %(action)s.") % {"action": row.get_action_display().lower()}
     )
     return redirect(reverse("staff:submission", args=[submission.reference]) + "#actions")
+
+
+def _acknowledged_too(request, submission, acknowledgement):
+    """The first attempt or the closure acknowledged the submission: in the trail as well."""
+    if acknowledgement is not None:
+        audit.record(
+            request,
+            audit.Action.ACKNOWLEDGE,
+            target=submission,
+            detail={"action": acknowledgement.action, "acknowledgement_id": acknowledgement.pk},
+        )
+
+
+@never_cache
+@require_POST
+@role_required(CLINICIAN)
+def log_outreach(request, reference):
+    submission = _get_submission(reference)
+    form = OutreachAttemptForm(request.POST, submission=submission)
+    if not form.is_valid():
+        return _submission_page(request, submission, outreach_form=form)
+    try:
+        with transaction.atomic():
+            attempt, acknowledgement = OutreachAttempt.log(
+                submission,
+                kind=form.cleaned_data["kind"],
+                note=form.cleaned_data["note"].strip(),
+                at=form.cleaned_data["at"],
+                by=request.user,
+            )
+            audit.record(
+                request,
+                audit.Action.OUTREACH_ATTEMPT,
+                target=submission,
+                detail={"kind": attempt.kind, "attempt_id": attempt.pk},
+            )
+            _acknowledged_too(request, submission, acknowledgement)
+    except EpisodeError as error:
+        # Closed meanwhile, or not urgent: the panel's forms may be gone, so say it on top.
+        messages.error(request, error.message)
+        return _submission_page(request, submission, outreach_form=form, status=409)
+    messages.success(
+        request, gettext("Attempt logged: %(kind)s.") % {"kind": attempt.get_kind_display()}
+    )
+    return redirect(reverse("staff:submission", args=[submission.reference]) + "#act-now")
+
+
+@never_cache
+@require_POST
+@role_required(CLINICIAN)
+def close_episode(request, reference):
+    submission = _get_submission(reference)
+    form = CloseEpisodeForm(request.POST)
+    if not form.is_valid():
+        return _submission_page(request, submission, close_form=form)
+    try:
+        with transaction.atomic():
+            closure, acknowledgement = UrgentEpisodeClosure.close(
+                submission,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"].strip(),
+                by=request.user,
+            )
+            audit.record(
+                request,
+                audit.Action.URGENT_EPISODE_CLOSED,
+                target=submission,
+                detail={"outcome": closure.outcome, "closure_id": closure.pk},
+            )
+            _acknowledged_too(request, submission, acknowledgement)
+    except EpisodeError as error:
+        if error.field in form.fields:  # about what was chosen: next to it
+            form.add_error(error.field, error.message)
+            return _submission_page(request, submission, close_form=form)
+        messages.error(request, error.message)  # closed meanwhile, or not urgent
+        return _submission_page(request, submission, close_form=form, status=409)
+    messages.success(
+        request,
+        gettext("Urgent episode closed: %(outcome)s.") % {"outcome": closure.get_outcome_display()},
+    )
+    return redirect(reverse("staff:submission", args=[submission.reference]) + "#act-now")
 
 
 @never_cache

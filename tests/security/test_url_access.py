@@ -28,6 +28,8 @@ from screening.models import (
     ClinicThresholds,
     Decision,
     Draft,
+    OutreachAttempt,
+    UrgentEpisodeClosure,
 )
 from tests.factories import intake_document, make_linked_submission, make_slot
 from tests.signin import confirmed_device, password_only_login
@@ -82,6 +84,8 @@ STAFF = {
     "staff/submissions/<str:reference>/assign/": ("POST", {CLIN}),
     "staff/submissions/<str:reference>/acknowledge/": ("POST", {CLIN}),
     "staff/submissions/<str:reference>/decide/": ("POST", {CLIN}),
+    "staff/submissions/<str:reference>/outreach/": ("POST", {CLIN}),
+    "staff/submissions/<str:reference>/close-urgent/": ("POST", {CLIN}),
     "staff/submissions/<str:reference>/print/": ("GET", {CLIN}),
     "staff/submissions/<str:reference>/fhir/": ("GET", {CLIN}),
     "staff/call-me/<str:reference>/": ("GET", {CLIN}),
@@ -90,10 +94,11 @@ STAFF = {
     "staff/appointments/": ("GET", {CLIN, COORD}),
     "staff/appointments/schedule/": ("GET", {CLIN, COORD}),
     "staff/appointments/requests/": ("GET", {COORD}),
-    "staff/appointments/requests/<int:pk>/": ("GET", {COORD}),
-    "staff/appointments/requests/<int:pk>/book/": ("POST", {COORD}),
+    # Clinicians open a request to book it, before review with an override's reason.
+    "staff/appointments/requests/<int:pk>/": ("GET", {CLIN, COORD}),
+    "staff/appointments/requests/<int:pk>/book/": ("POST", {CLIN, COORD}),
     "staff/appointments/requests/<int:pk>/close/": ("POST", {COORD}),
-    "staff/appointments/appointment/<int:pk>/reschedule/": ("POST", {COORD}),
+    "staff/appointments/appointment/<int:pk>/reschedule/": ("POST", {CLIN, COORD}),
     "staff/appointments/appointment/<int:pk>/cancel/": ("POST", {COORD}),
     "staff/appointments/appointment/<int:pk>/outcome/": ("POST", {COORD}),
     "staff/appointments/availability/": ("GET", {COORD}),
@@ -199,6 +204,8 @@ def snapshot():
             Decision,
             Assignment,
             Acknowledgement,
+            OutreachAttempt,
+            UrgentEpisodeClosure,
             ClinicThresholds,
             Slot,
             Appointment,

@@ -6,7 +6,8 @@ page both use it.
 - `present_intake(intake, flags)`: the answers as sections in the intake's step order (answers);
 - `present_contact(intake)`: what a coordinator needs to book, no clinical answers (answers);
 - `present_flags(flags, sections)`: each flag with its evidence in the same words (flags);
-- `present_scores(scores)`: the scores with their bands (scores).
+- `present_scores(scores)`: the scores with their bands (scores);
+- `present_act_now(intake, flags, ...)`: an urgent submission's "act now" panel (urgent).
 
 `layout` lays the lines out from the definition; `formatting` words one value.
 """
@@ -15,9 +16,11 @@ from .answers import Row, Section, describe, label_for, present_contact, present
 from .flags import SEVERITY_LABELS, EvidenceLine, FlagView, present_flags
 from .formatting import generic, humanize
 from .scores import BANDS, RISK, ScoreLine, present_scores
+from .urgent import ActNow, present_act_now
 
 __all__ = [
     "BANDS",
+    "ActNow",
     "RISK",
     "SEVERITY_LABELS",
     "EvidenceLine",
@@ -29,6 +32,7 @@ __all__ = [
     "generic",
     "humanize",
     "label_for",
+    "present_act_now",
     "present_contact",
     "present_flags",
     "present_intake",
