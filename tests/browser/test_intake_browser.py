@@ -1,15 +1,21 @@
-"""A whole intake in a real browser at phone size, with the accessibility audit on every page."""
+"""A whole intake in a real browser at phone size, with the accessibility audit on every page;
+with risky answers, the whole urgent path: the support page, the send, the alert e-mail to the
+clinician on call, who signs in, logs a call and closes the urgent episode."""
 
 import os
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from screening.models import Draft, Submission
+from screening.models import Draft, OnCallShift, OutreachAttempt, Submission, UrgentEpisodeClosure
 from tests.a11y import assert_accessible
+from tests.alerts.conftest import run_worker
+from tests.factories import StaffFactory
+from tests.signin import browser_second_step
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +45,13 @@ def answer(page, question, choice):
     group(page, question).get_by_label(choice, exact=True).check()
 
 
-def test_phone_user_completes_an_intake(live_server, phone_page):
+def test_phone_user_completes_an_intake(live_server, phone_page, browser, roles):
     page = phone_page
+    clinician = StaffFactory(username="casey", first_name="Casey", role="clinician")
+    for weekday in range(7):  # on call around the clock, so the test passes at any hour
+        OnCallShift.objects.create(
+            weekday=weekday, starts=time(0), ends=time(0), clinician=clinician
+        )
     page.goto(live_server.url + "/intake/")
     check_page(page, "0-welcome")
     page.get_by_role("button", name="Start my intake").click()
@@ -201,6 +212,36 @@ def test_phone_user_completes_an_intake(live_server, phone_page):
     assert submission.intake["medical"]["pregnant"] == "not_applicable"
     assert submission.intake["about"]["heard_about_other"] == "A poster at the library"
     assert Draft.objects.get().answers == {}
+
+    # The worker alerts the clinician on call: no name, no answer, a link behind the sign-in.
+    run_worker()
+    (alert,) = [m for m in mail.outbox if m.subject == "An urgent intake is waiting"]
+    assert alert.to == [clinician.email]
+    assert "Sam" not in alert.body and "Patient" not in alert.body
+    path = re.search(r"https?://[^/\s]+(/staff/submissions/[\w-]+/)", alert.body).group(1)
+
+    # The clinician signs in on a phone, opens the link, logs a call and closes the episode.
+    staff = browser.new_context(viewport={"width": 360, "height": 800})
+    desk = staff.new_page()
+    desk.goto(live_server.url + path)
+    desk.get_by_label("Username").fill("casey")
+    desk.get_by_label("Password").fill("correct-horse-battery-staple")
+    desk.get_by_role("button", name="Sign in").click()
+    browser_second_step(desk, clinician)
+    desk.wait_for_url(f"**{path}")
+    expect(desk.locator("#act-now")).to_contain_text("(910) 555-0142")
+    assert_accessible(desk)
+    desk.get_by_label("Called and spoke with them").check()
+    desk.get_by_label("Note on this attempt").fill("Spoke with Sam; brother is with him.")
+    desk.get_by_role("button", name="Log the attempt").click()
+    desk.get_by_text("Attempt logged: Called and spoke with them.").wait_for()
+    desk.get_by_label("Safe, plan agreed").check()
+    desk.get_by_role("button", name="Close the urgent episode").click()
+    desk.get_by_text("Urgent episode closed: Safe, plan agreed.").wait_for()
+    assert_accessible(desk)
+    assert OutreachAttempt.objects.get(submission=submission).kind == "spoke"
+    assert UrgentEpisodeClosure.objects.get(submission=submission).outcome == "safe_plan"
+    staff.close()
 
 
 def test_resume_link_opens_the_intake_in_a_fresh_browser(live_server, browser):
