@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections, models, transaction
 from django.utils import timezone
 
@@ -512,13 +513,30 @@ class ClinicThresholds(models.Model):
     def __str__(self):
         return f"Thresholds of {self.changed_at:%Y-%m-%d %H:%M}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Forget the cached thresholds now and again once this commits, so that a request that
+        # read the old row in between cannot keep it.
+        cache.delete(THRESHOLDS_CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(THRESHOLDS_CACHE_KEY))
+
+
+# The intake reads the thresholds on two steps (the minimum age, the crisis range) and each
+# submission on sending: a cache shared by every server keeps that off the database.
+THRESHOLDS_CACHE_KEY = "screening:clinic-thresholds:v1"
+THRESHOLDS_CACHE_SECONDS = 300
+
 
 def current_thresholds():
     """The thresholds in force: the clinic's newest overrides on top of the reference defaults."""
-    latest = ClinicThresholds.objects.order_by("-changed_at", "-id").first()
-    if latest is None:
+    cached = cache.get(THRESHOLDS_CACHE_KEY)
+    if cached is None:
+        latest = ClinicThresholds.objects.order_by("-changed_at", "-id").first()
+        cached = {"values": latest.values if latest is not None else {}}
+        cache.set(THRESHOLDS_CACHE_KEY, cached, THRESHOLDS_CACHE_SECONDS)
+    if not cached["values"]:
         return DEFAULT_THRESHOLDS
-    return Thresholds.from_dict({**DEFAULT_THRESHOLDS.to_dict(), **latest.values})
+    return Thresholds.from_dict({**DEFAULT_THRESHOLDS.to_dict(), **cached["values"]})
 
 
 def current_thresholds_or_defaults():

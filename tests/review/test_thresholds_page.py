@@ -112,3 +112,11 @@ def test_the_crisis_range_limits_have_labels_in_words(administrator):
     body = text(client.get(reverse("staff:thresholds")))
     assert "Blood pressure in the crisis range (urgent): top number (systolic)" in body
     assert "Bp crisis" not in body
+
+
+def test_thresholds_are_cached_and_a_new_row_is_in_force_at_once(django_assert_num_queries, db):
+    assert current_thresholds() == DEFAULT_THRESHOLDS
+    with django_assert_num_queries(0):
+        assert current_thresholds() == DEFAULT_THRESHOLDS
+    ClinicThresholds.objects.create(values={"min_age": 21}, note="test")
+    assert current_thresholds().min_age == 21
