@@ -143,6 +143,8 @@ def step_context(request, token, draft, step, step_forms, **extra):
         "private_link": private_link(token),
         "show_link": draft is not None and flow.showing_link_first_time(draft, step),
         "expires_at": draft.expires_at if draft is not None else None,
+        # Opened with "Change" on the review page: saving goes back there.
+        "from_review": request.GET.get("from") == "review" or request.POST.get("from") == "review",
         **extra,
     }
 
@@ -216,8 +218,9 @@ def save_step(request, token, step):
     step_forms = flow.build_step_forms(step, earlier, request.POST)
     valid = found and step_forms.is_valid()
     saved = step_forms.to_answers() if valid else None
+    from_review = request.POST.get("from") == "review"
     if valid and (target := flow.record_step(token, step, saved)):
-        return saved_and_on(token, target, action)
+        return saved_and_on(token, target, action, from_review)
 
     # Not stored: the link is wrong, expired or sent, the step is not open yet, or an answer
     # needs another look. Read the draft to tell which.
@@ -228,7 +231,7 @@ def save_step(request, token, step):
         # The draft changed between the write and the read (it was sent, or the support page
         # came up, in another tab, and then that settled): one more try.
         if target := flow.record_step(token, step, saved):
-            return saved_and_on(token, target, action)
+            return saved_and_on(token, target, action, from_review)
         messages.warning(
             request,
             gettext("This page could not be saved just now. Please press “Save” once more."),
@@ -240,10 +243,15 @@ def save_step(request, token, step):
     return render(request, "intake/step.html", context)
 
 
-def saved_and_on(token, target, action):
+def saved_and_on(token, target, action, from_review=False):
     # The medical notice and the page for younger people come first, even on "finish later".
     if action == "later" and target not in (flow.MEDICAL_NOTICE, flow.FOR_ADULTS):
         return redirect("intake:saved", token=token)
+    # A change made from the review page goes back there, unless a page must come first (the
+    # support page, the medical notice); the review sends the person on to any later step that
+    # the change left needing an answer.
+    if from_review and target in steps.BY_SLUG:
+        return go(token, steps.REVIEW.slug)
     return go(token, target)
 
 

@@ -157,7 +157,7 @@ def test_the_review_page_shows_every_answer_with_a_way_to_change_it(client):
         assert answer in text, answer
     body = response.content.decode()
     for slug in ("about", "care-team", "mental-health", "questionnaires", "medical"):
-        assert f'href="{step_url(token, slug)}">Change' in body
+        assert f'href="{step_url(token, slug)}?from=review">Change' in body
 
 
 def test_the_review_step_is_closed_until_every_step_is_saved(client):
