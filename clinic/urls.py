@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from clinic import two_factor, views
 
@@ -10,6 +12,8 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.health, name="health"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
+    # Browsers ask for /favicon.ico on a first visit whatever the page declares.
+    path("favicon.ico", RedirectView.as_view(url=static("clinic/favicon.svg"), permanent=True)),
     path("intake/", include("screening.intake.urls")),
     path("appointments/", include("appointments.urls")),
     path(

@@ -3,6 +3,7 @@ without a request or context processors."""
 
 from django import template
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from clinic import crisis, language
@@ -43,3 +44,12 @@ def language_switch(context):
 @register.simple_tag
 def clinic_name():
     return settings.CLINIC_NAME
+
+
+@register.filter
+def isotime(moment):
+    """A moment for a <time datetime> attribute: clinic time to the second (the "c" date
+    format adds microseconds, which HTML does not accept there)."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")

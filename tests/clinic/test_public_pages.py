@@ -119,3 +119,13 @@ def test_pages_send_a_strict_content_security_policy():
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_every_page_declares_an_icon_and_a_description_and_favicon_ico_finds_it(client):
+    body = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/clinic/favicon.svg" type="image/svg+xml">' in body
+    assert '<meta name="description" content="A confidential intake' in body
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/clinic/favicon.svg"
+    assert client.get(response["Location"]).status_code == 200

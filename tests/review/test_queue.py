@@ -287,3 +287,13 @@ def test_filtered_and_searched_queue_runs_the_same_number_of_queries(
         )
 
     assert references(response) == [urgent.reference]
+
+
+def test_time_attributes_are_valid_html_to_the_second(clinician):
+    make_outcome_submission("needs_review")
+    body = signed_in_client(clinician).get(reverse("staff:queue")).content.decode()
+    stamps = re.findall(r'<time datetime="([^"]+)"', body)
+    assert stamps
+    for stamp in stamps:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", stamp), stamp
+    assert 'action=""' not in body

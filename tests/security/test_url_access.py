@@ -42,6 +42,7 @@ PUBLIC = {
     "privacy/": "GET",
     "healthz": "GET",
     "robots.txt": "GET",
+    "favicon.ico": "GET",
     "intake/": "GET",
     "appointments/request/": "GET",
     "appointments/request/thanks/": "GET",
