@@ -104,9 +104,12 @@ DIAGNOSES = Choices(
 IMPROVEMENT = Choices(
     "improvement",
     (
-        Option("much", _("Helped a lot"), _("much better")),
-        Option("partial", _("Helped partly"), _("partial")),
-        Option("a_little", _("Helped a little (a quarter or less)"), _("a little (25% or less)")),
+        # Exclusive bands, in plain words: a failed trial is "a little" or "none".
+        Option("much", _("Helped a lot (more than half better)"), _("much better")),
+        Option("partial", _("Helped some (more than a quarter, up to half better)"), _("partial")),
+        Option(
+            "a_little", _("Helped a little (a quarter better or less)"), _("a little (25% or less)")
+        ),
         Option("none", _("Did not help at all"), _("no improvement")),
         Option("side_effects", _("Stopped because of side effects"), _("stopped for side effects")),
         Option("unsure", _("Not sure"), _("unsure")),

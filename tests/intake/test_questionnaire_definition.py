@@ -102,3 +102,18 @@ def test_a_trial_stopped_for_side_effects_is_stored_as_unsure_not_as_its_own_cod
     trial = {"medication": "sertraline", "improvement": "side_effects"}
     with pytest.raises(IntakeError, match="improvement"):
         screen({"format": q.FORMAT, "mental_health": {"antidepressant_trials": [trial]}})
+
+
+def test_how_much_an_antidepressant_helped_is_asked_in_bands_that_do_not_overlap():
+    words = {option.code: option.text for option in q.IMPROVEMENT}
+    assert "more than half" in words["much"]
+    assert "more than a quarter, up to half" in words["partial"]
+    assert "a quarter better or less" in words["a_little"]
+    # The codes the engine counts are unchanged: "a_little" and "none" make a failed trial.
+    assert q.TRIAL_ROW["improvement"].stored_choices.codes == (
+        "much",
+        "partial",
+        "a_little",
+        "none",
+        "unsure",
+    )
