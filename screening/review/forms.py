@@ -59,6 +59,7 @@ class QueueFilterForm(forms.Form):
         (STATUS_ALL, _("All")),
     ]
     PAGE_SIZES = [10, 25, 50, 100]
+    DEFAULT_PAGE_SIZE = 25
 
     q = forms.CharField(
         label=_("Search"),
@@ -78,7 +79,9 @@ class QueueFilterForm(forms.Form):
         required=False,
         coerce=int,
         choices=[(n, str(n)) for n in PAGE_SIZES],
-        empty_value=25,
+        empty_value=DEFAULT_PAGE_SIZE,
+        # Shown selected before any filter is applied, as many as the page lists.
+        initial=DEFAULT_PAGE_SIZE,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -104,7 +107,7 @@ class QueueFilterForm(forms.Form):
         data = dict(self.cleaned_data) if self.is_bound and self.is_valid() else {}
         data.setdefault("status", "")
         data["status"] = data["status"] or self.STATUS_OPEN
-        data["per_page"] = data.get("per_page") or 25
+        data["per_page"] = data.get("per_page") or self.DEFAULT_PAGE_SIZE
         return data
 
     def filter(self, queryset, *, include_outcome=True):

@@ -297,3 +297,8 @@ def test_time_attributes_are_valid_html_to_the_second(clinician):
     for stamp in stamps:
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", stamp), stamp
     assert 'action=""' not in body
+
+
+def test_the_per_page_control_shows_how_many_are_listed(clinician):
+    body = signed_in_client(clinician).get(reverse("staff:queue")).content.decode()
+    assert '<option value="25" selected>25</option>' in body
