@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from clinic import two_factor, views
 
@@ -13,7 +11,7 @@ urlpatterns = [
     path("healthz", views.health, name="health"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # Browsers ask for /favicon.ico on a first visit whatever the page declares.
-    path("favicon.ico", RedirectView.as_view(url=static("clinic/favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("intake/", include("screening.intake.urls")),
     path("appointments/", include("appointments.urls")),
     path(

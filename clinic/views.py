@@ -1,5 +1,6 @@
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -31,6 +32,12 @@ Disallow: /accounts/
 Disallow: /fhir/
 Disallow: /healthz
 """
+
+
+@require_safe
+def favicon(request):
+    # Looked up per request: the static manifest exists only once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("clinic/favicon.svg"))
 
 
 @require_safe
