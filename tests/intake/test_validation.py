@@ -69,8 +69,10 @@ CASES = [
     ("questionnaires", {"phq9_difficulty": None}, "Choose how difficult these problems"),
     ("questionnaires", {"cssrs_q2": "yes"}, "Choose yes or no for question 3"),
     ("questionnaires", {"cssrs_q6": "yes"}, "Choose yes or no for question 6b"),
-    ("medical", {"bp_systolic": "400"}, "Enter a number from 50 to 300"),
-    ("medical", {"bp_diastolic": "10"}, "Enter a number from 20 to 200"),
+    ("medical", {"bp_systolic": "400"}, "the top number of a reading is between 60 and 260"),
+    ("medical", {"bp_diastolic": "10"}, "the bottom number of a reading is between 30 and 160"),
+    # A diastolic of 20 is a slip of the finger, not a reading.
+    ("medical", {"bp_diastolic": "20"}, "the bottom number of a reading is between 30 and 160"),
     (
         "medical",
         {"bp_systolic": "80", "bp_diastolic": "120"},
@@ -87,15 +89,18 @@ CASES = [
         "The date of the reading must be today or earlier",
     ),
     ("medical", {"bp_measured_on_1": "14"}, "The date of the reading must be a real date"),
-    ("medical", {"height_cm": "300"}, "Enter a number from 50 to 272"),
-    ("medical", {"height_cm": ""}, "Enter your height"),
-    ("medical", {"height_unit": "ft_in", "height_ft": "", "height_cm": ""}, "Enter your height"),
-    ("medical", {"weight_value": "0.5"}, "Enter a number from 2 to 1433"),
+    ("medical", {"height_cm": "300"}, "most adults are between 120 and 230 cm tall"),
     (
         "medical",
-        {"weight_value": "700", "weight_unit": "kg"},
-        "Enter a weight between 2 and 650 kg",
+        {"height_unit": "ft_in", "height_ft": "8", "height_in": "2", "height_cm": ""},
+        "most adults are between 4 ft and 7 ft 6 in tall",
     ),
+    ("medical", {"height_cm": ""}, "Enter your height"),
+    ("medical", {"height_unit": "ft_in", "height_ft": "", "height_cm": ""}, "Enter your height"),
+    ("medical", {"weight_value": "0.5"}, "most adults weigh between 80 and 600 lb (36 and 272"),
+    ("medical", {"weight_value": "700", "weight_unit": "lb"}, "weigh between 80 and 600 lb"),
+    ("medical", {"weight_value": "300", "weight_unit": "kg"}, "weigh between 36 and 272 kg"),
+    ("mental-health", {"trials-0-max_daily_dose_mg": "100000"}, "Check the dose"),
     ("medical", {"weight_value": "NaN"}, "Enter a number"),
     ("medical", {"heart_any": "yes"}, "Choose yes, no or not sure"),
     ("medical", {"allergies": ""}, "List what you are allergic to"),
@@ -227,3 +232,21 @@ def test_showing_pages_with_mistakes_never_changes_the_fields_forms_share(client
     # A fresh page shows no trace of another person's mistakes.
     body = client.get(step_url(token, "about")).content.decode()
     assert "is-invalid" not in body
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"bp_systolic": "60", "bp_diastolic": "30"},
+        {"bp_systolic": "260", "bp_diastolic": "160"},
+        {"weight_value": "80", "weight_unit": "lb"},
+        {"weight_value": "600", "weight_unit": "lb"},
+        {"weight_value": "36", "weight_unit": "kg"},
+        {"height_unit": "cm", "height_cm": "120"},
+        {"height_unit": "ft_in", "height_ft": "7", "height_in": "6", "height_cm": ""},
+    ],
+)
+def test_the_ends_of_the_human_ranges_are_accepted(client, changes):
+    _draft, token = draft_at("medical", client)
+    response = client.post(step_url(token, "medical"), step_data("medical", **changes))
+    assert response.status_code == 302, response.content.decode()[:300]

@@ -208,7 +208,12 @@ def agreement(question: Question, message, **kwargs):
     )
 
 
-def whole_number(question: Question, low, high, required=True, message=None, **kwargs):
+def whole_number(
+    question: Question, low, high, required=True, message=None, out_of_range=None, **kwargs
+):
+    """`out_of_range` says the limits in words ("most adults weigh between..."); without it,
+    "Enter a number from low to high"."""
+    out_of_range = out_of_range or _from_to(low, high)
     return forms.IntegerField(
         label=wording(question.text),
         required=required,
@@ -218,14 +223,17 @@ def whole_number(question: Question, low, high, required=True, message=None, **k
         error_messages={
             "required": message or enter(question.text),
             "invalid": _("Enter a whole number, like 12"),
-            "min_value": _from_to(low, high),
-            "max_value": _from_to(low, high),
+            "min_value": out_of_range,
+            "max_value": out_of_range,
         },
         **_help(question, kwargs),
     )
 
 
-def decimal_number(question: Question, low, high, required=False, message=None, **kwargs):
+def decimal_number(
+    question: Question, low, high, required=False, message=None, out_of_range=None, **kwargs
+):
+    out_of_range = out_of_range or _from_to(low, high)
     return forms.DecimalField(
         label=wording(question.text),
         required=required,
@@ -237,11 +245,11 @@ def decimal_number(question: Question, low, high, required=False, message=None, 
         error_messages={
             "required": message or enter(question.text),
             "invalid": _("Enter a number, like 12 or 12.5"),
-            "min_value": _from_to(low, high),
-            "max_value": _from_to(low, high),
-            "max_digits": _from_to(low, high),
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+            "max_digits": out_of_range,
             "max_decimal_places": _("Use at most 2 digits after the decimal point"),
-            "max_whole_digits": _from_to(low, high),
+            "max_whole_digits": out_of_range,
         },
         **_help(question, kwargs),
     )

@@ -33,13 +33,31 @@ BRAIN_NAMES = tuple(question.name for question in q.BRAIN)
 OTHER_NAMES = tuple(question.name for question in q.OTHER_CONDITIONS)
 PREGNANCY_NAMES = tuple(question.name for question in q.PREGNANCY)
 WHICH_OF_THESE = _("Which of these have you had?")
+# Human ranges, said in words: a number outside them is almost always a slip of the finger.
+HEIGHT_INCHES = (48, 90)  # 4 ft to 7 ft 6 in (the form's centimetres: 120 to 230)
+WEIGHT_LB = (Decimal(80), Decimal(600))
+WEIGHT_KG = (Decimal(36), Decimal(272))
+WEIGHT_IN_POUNDS = _("Check the number: most adults weigh between 80 and 600 lb")
+WEIGHT_IN_KILOGRAMS = _("Check the number: most adults weigh between 36 and 272 kg")
 
 
 class MedicalForm(IntakeForm):
     uses_context = True
     hypertension = choice(MED["hypertension"])
-    bp_systolic = whole_number(MED["bp_systolic"], 50, 300, required=False)
-    bp_diastolic = whole_number(MED["bp_diastolic"], 20, 200, required=False)
+    bp_systolic = whole_number(
+        MED["bp_systolic"],
+        60,
+        260,
+        required=False,
+        out_of_range=_("Check the number: the top number of a reading is between 60 and 260"),
+    )
+    bp_diastolic = whole_number(
+        MED["bp_diastolic"],
+        30,
+        160,
+        required=False,
+        out_of_range=_("Check the number: the bottom number of a reading is between 30 and 160"),
+    )
     bp_measured_on = DatePartsField(
         MED["bp_measured_on"], required=False, noun=_("the date of the reading")
     )
@@ -52,11 +70,23 @@ class MedicalForm(IntakeForm):
     height_unit = choice(
         MED["height_unit"], message=_("Choose how you will give your height"), initial="ft_in"
     )
-    height_cm = decimal_number(MED["height_cm"], 50, 272, message=_("Enter your height"))
+    height_cm = decimal_number(
+        MED["height_cm"],
+        120,
+        230,
+        message=_("Enter your height"),
+        out_of_range=_("Check the number: most adults are between 120 and 230 cm tall"),
+    )
     height_ft = whole_number(MED["height_ft"], 1, 8, required=False, message=_("Enter your height"))
     height_in = decimal_number(MED["height_in"], 0, 11.99, message=_("Enter your height"))
+    # The limits in words depend on the unit: see clean().
     weight_value = decimal_number(
-        MED["weight_value"], 2, 1433, required=True, message=_("Enter your weight")
+        MED["weight_value"],
+        1,
+        9999,
+        required=True,
+        message=_("Enter your weight"),
+        out_of_range=_("Check the number: most adults weigh between 80 and 600 lb (36 and 272 kg)"),
     )
     weight_unit = choice(MED["weight_unit"], message=_("Choose pounds or kilograms"), initial="lb")
     has_allergies = choice(MED["has_allergies"], message=_("Choose yes or no"))
@@ -178,21 +208,21 @@ class MedicalForm(IntakeForm):
         if unit == "ft_in" and cleaned.get("height_ft") is not None:
             inches = cleaned["height_ft"] * 12 + (cleaned.get("height_in") or 0)
             height = (Decimal(inches) * CM_PER_INCH).quantize(Decimal("0.1"))
-            if not 50 <= height <= 272:
+            if not HEIGHT_INCHES[0] <= inches <= HEIGHT_INCHES[1]:
                 self.add_error(
-                    "height_ft", gettext("Enter a height between 1 ft 8 in and 8 ft 11 in")
+                    "height_ft",
+                    gettext("Check the height: most adults are between 4 ft and 7 ft 6 in tall"),
                 )
             else:
                 cleaned["height_cm"] = height
         weight, weight_unit = cleaned.get("weight_value"), cleaned.get("weight_unit")
         if weight is not None and weight_unit:
-            kg = weight if weight_unit == "kg" else weight * KG_PER_LB
-            if not 2 <= kg <= 650:
-                self.add_error(
-                    "weight_value",
-                    gettext("Enter a weight between 2 and 650 kg (5 and 1,433 lb)"),
-                )
+            low, high = WEIGHT_KG if weight_unit == "kg" else WEIGHT_LB
+            if not low <= weight <= high:
+                message = WEIGHT_IN_KILOGRAMS if weight_unit == "kg" else WEIGHT_IN_POUNDS
+                self.add_error("weight_value", str(message))
             else:
+                kg = weight if weight_unit == "kg" else weight * KG_PER_LB
                 cleaned["weight_kg"] = kg.quantize(Decimal("0.1"))
         return cleaned
 

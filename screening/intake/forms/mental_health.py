@@ -107,7 +107,14 @@ class TrialForm(RowForm):
         max_length=100,
         message=_("Enter the medicine's name, or remove this row"),
     )
-    max_daily_dose_mg = decimal_number(TRIAL["max_daily_dose_mg"], 0, 100000)
+    max_daily_dose_mg = decimal_number(
+        TRIAL["max_daily_dose_mg"],
+        0,
+        3000,
+        out_of_range=_(
+            "Check the dose: enter the most you took in one day, in mg, for example 150"
+        ),
+    )
     weeks = decimal_number(TRIAL["weeks"], 0, 1000)
     current_episode = choice(
         TRIAL["current_episode"],
