@@ -28,6 +28,22 @@ class AppendOnlyQuerySet(models.QuerySet):
     delete.queryset_only = True
 
 
+class SingletonModel(models.Model):
+    """Settings kept as one row an administrator edits (pk 1): `current()` reads it, or gives
+    an unsaved row with the defaults until someone saves one."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
 class AppendOnlyModel(models.Model):
     """A record that is written once and then only read."""
 

@@ -24,6 +24,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from clinic import audit
+from clinic.models import SingletonModel
 from clinic.roles import CLINICIAN
 from screening.models.intake import Submission
 from screening.models.review import Acknowledgement
@@ -134,7 +135,7 @@ class EscalationContact(models.Model):
         return self.name
 
 
-class AlertSettings(models.Model):
+class AlertSettings(SingletonModel):
     """The one row of alert settings, changed by administrators in the admin."""
 
     escalation_delay_minutes = models.PositiveIntegerField(
@@ -155,14 +156,6 @@ class AlertSettings(models.Model):
 
     def __str__(self):
         return "Alert settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # one row
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls):
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @property
     def escalation_delay(self):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.fields import EncryptedTextField
-from clinic.models import AppendOnlyModel
+from clinic.models import AppendOnlyModel, SingletonModel
 from screening.models.intake import Outcome, Submission
 from screening.models.review import Acknowledgement
 
@@ -188,7 +188,7 @@ def default_crisis_call_script():
     return DEFAULT_CRISIS_CALL_SCRIPT
 
 
-class CrisisCallScript(models.Model):
+class CrisisCallScript(SingletonModel):
     """The clinic's script for a clinician calling a person at risk, shown on an urgent
     submission's page. One row, which administrators change in the admin; each line of the
     text is one step."""
@@ -214,14 +214,6 @@ class CrisisCallScript(models.Model):
 
     def __str__(self):
         return "Crisis-call script"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1  # one row
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def current(cls):
-        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @property
     def steps(self):
