@@ -35,22 +35,7 @@ def _pick(source: dict, *keys) -> dict:
 
 
 def _about(a: dict) -> dict:
-    return _pick(
-        a,
-        "legal_name",
-        "preferred_name",
-        "date_of_birth",
-        "sex_at_birth",
-        "gender_identity",
-        "preferred_language",
-        "email",
-        "phone",
-        "postal_code",
-        "state",
-        "contact_channels",
-        "heard_about",
-        "heard_about_other",
-    )
+    return _pick(a, *q.ABOUT.names())
 
 
 def _care_team(c: dict) -> dict:
