@@ -88,7 +88,7 @@ def context_for(answers: dict, today: date | None = None) -> dict:
 
 
 def _anchor(bound_field) -> str:
-    # Radios, checkboxes and day/month/year boxes have no element with the field's own id:
+    # Radios, checkboxes and month/day/year parts have no element with the field's own id:
     # the error summary links to their first input instead.
     widget = bound_field.field.widget
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.MultiWidget):
@@ -188,8 +188,9 @@ def _put(data: QueryDict, form: forms.Form):
         value = bound.initial
         widget = bound.field.widget
         if isinstance(widget, forms.MultiWidget):
-            for i, part in enumerate(widget.decompress(value)):
-                data[f"{bound.html_name}_{i}"] = "" if part is None else str(part)
+            parts = zip(widget.widgets_names, widget.decompress(value), strict=True)
+            for suffix, part in parts:
+                data[f"{bound.html_name}{suffix}"] = "" if part is None else str(part)
         elif isinstance(value, list | tuple):
             data.setlist(bound.html_name, [str(item) for item in value])
         elif isinstance(widget, forms.CheckboxInput):

@@ -41,7 +41,7 @@ ABOUT = Step(
             _("Date of birth"),
             _("Date of birth"),
             key="about.date_of_birth",
-            help=_("For example, 14 3 1987"),
+            help=_("Month, day and year, for example March 14, 1987"),
             kind="date",
         ),
         Question(

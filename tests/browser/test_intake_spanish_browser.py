@@ -63,12 +63,13 @@ def test_a_spanish_speaker_completes_an_intake_on_a_phone(live_server, browser):
     check_page(page, "1-about")
     expect(page.locator("#id_preferred_language_1")).to_be_checked()  # Español, from the page
     page.get_by_label("Nombre legal completo").fill("María José Gutiérrez")
+    # The same US order in Spanish, the month by its Spanish name.
+    page.get_by_label("Mes", exact=True).select_option(label="febrero")
     page.get_by_label("Día", exact=True).fill("30")
-    page.get_by_label("Mes", exact=True).fill("2")
     page.get_by_label("Año", exact=True).fill("1990")
     page.get_by_role("button", name="Guardar y continuar").click()
     summary = page.get_by_role("alert")
-    expect(summary).to_contain_text("debe ser una fecha que exista")
+    expect(summary).to_contain_text("Febrero de 1990 tiene 28 días: revise el día")
     expect(summary).to_be_focused()
     check_page(page, "1-about-errors")
     page.get_by_label("Día", exact=True).fill("28")

@@ -21,9 +21,9 @@ def rows(prefix, items):
 def _reading_date():
     day = timezone.localdate() - timedelta(days=21)
     return {
-        "bp_measured_on_0": str(day.day),
-        "bp_measured_on_1": str(day.month),
-        "bp_measured_on_2": str(day.year),
+        "bp_measured_on_month": str(day.month),
+        "bp_measured_on_day": str(day.day),
+        "bp_measured_on_year": str(day.year),
     }
 
 
@@ -32,9 +32,9 @@ def _steps():
         "about": {
             "legal_name": "Jordan A. Rivera",
             "preferred_name": "Jordan",
-            "date_of_birth_0": "14",
-            "date_of_birth_1": "3",
-            "date_of_birth_2": "1987",
+            "date_of_birth_month": "3",
+            "date_of_birth_day": "14",
+            "date_of_birth_year": "1987",
             "sex_at_birth": "female",
             "gender_identity": "woman",
             "preferred_language": "en",

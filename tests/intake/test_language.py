@@ -281,7 +281,7 @@ def test_the_intakes_own_validation_messages_are_in_spanish():
     response = post(
         client,
         step_url(token, "about"),
-        step_data("about", legal_name=None, postal_code="123", date_of_birth_2="87"),
+        step_data("about", legal_name=None, postal_code="123", date_of_birth_year="87"),
     )
 
     text = page_text(response)

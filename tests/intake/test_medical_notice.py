@@ -44,7 +44,7 @@ def test_a_reading_below_the_crisis_range_goes_straight_on(client, systolic, dia
 def test_no_reading_goes_straight_on(client):
     _draft, token = draft_at("medical", client)
     data = step_data("medical", hypertension="no", bp_systolic=None, bp_diastolic=None)
-    for part in ("bp_measured_on_0", "bp_measured_on_1", "bp_measured_on_2"):
+    for part in ("bp_measured_on_day", "bp_measured_on_month", "bp_measured_on_year"):
         data.pop(part)
 
     response = client.post(step_url(token, "medical"), data)

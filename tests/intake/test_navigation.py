@@ -34,7 +34,7 @@ def test_resume_from_another_browser_brings_back_the_step_and_the_answers(client
     assert 'value="venlafaxine"' in page
     page = other_device.get(step_url(token, "about")).content.decode()
     assert 'value="Jordan A. Rivera"' in page
-    assert 'name="date_of_birth_2" value="1987"' in page
+    assert 'name="date_of_birth_year" value="1987"' in page
 
 
 def test_a_step_not_reached_yet_sends_the_person_to_the_first_open_step(client):

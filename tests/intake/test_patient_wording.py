@@ -81,8 +81,8 @@ def test_the_page_for_younger_people_and_the_call_me_pages_do_not_use_them(clien
     base = f"/intake/r/{token}"
     today = timezone.localdate()
     born = date(today.year - 15, today.month, min(today.day, 28))
-    dob = {"date_of_birth_0": str(born.day), "date_of_birth_1": str(born.month),
-           "date_of_birth_2": str(born.year)}  # fmt: skip
+    dob = {"date_of_birth_day": str(born.day), "date_of_birth_month": str(born.month),
+           "date_of_birth_year": str(born.year)}  # fmt: skip
     response = post(client, step_url(token, "about"), step_data("about", **dob))
 
     assert response["Location"] == f"{base}/for-adults/"

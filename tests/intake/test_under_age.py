@@ -32,9 +32,9 @@ def born_years_ago(years):
     today = timezone.localdate()
     born = date(today.year - years, today.month, min(today.day, 28))
     return {
-        "date_of_birth_0": str(born.day),
-        "date_of_birth_1": str(born.month),
-        "date_of_birth_2": str(born.year),
+        "date_of_birth_day": str(born.day),
+        "date_of_birth_month": str(born.month),
+        "date_of_birth_year": str(born.year),
     }
 
 
@@ -58,8 +58,8 @@ def test_one_day_short_of_the_minimum_age_counts_as_under(client):
     today = timezone.localdate()
     day_before_birthday = date(today.year - 18, today.month, today.day).toordinal() + 1
     born = date.fromordinal(day_before_birthday)
-    dob = {"date_of_birth_0": str(born.day), "date_of_birth_1": str(born.month),
-           "date_of_birth_2": str(born.year)}  # fmt: skip
+    dob = {"date_of_birth_day": str(born.day), "date_of_birth_month": str(born.month),
+           "date_of_birth_year": str(born.year)}  # fmt: skip
 
     response = client.post(step_url(token, "about"), about(**dob))
 
@@ -71,8 +71,8 @@ def test_eighteen_today_goes_on(client):
     today = timezone.localdate()
     if (today.month, today.day) == (2, 29):
         pytest.skip("no 18th birthday on 29 February")
-    dob = {"date_of_birth_0": str(today.day), "date_of_birth_1": str(today.month),
-           "date_of_birth_2": str(today.year - 18)}  # fmt: skip
+    dob = {"date_of_birth_day": str(today.day), "date_of_birth_month": str(today.month),
+           "date_of_birth_year": str(today.year - 18)}  # fmt: skip
 
     response = client.post(step_url(token, "about"), about(**dob))
 

@@ -10,6 +10,7 @@ A question's wording, help text and answers come from `screening.questionnaire`;
 adds only what a form needs on top: limits, widgets and the messages that explain a mistake.
 """
 
+import calendar
 import copy
 import re
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.forms.utils import ErrorDict
+from django.utils.dates import MONTHS
 from django.utils.functional import cached_property, lazy
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -284,19 +286,57 @@ def single_spaced(value: str) -> str:
 
 
 class DatePartsWidget(forms.MultiWidget):
-    """Day, month and year boxes, the pattern people get right most often on a phone."""
+    """Month, day and year, in the order a US clinic writes a date, with the month chosen by
+    name: with three number boxes a person who types the month first has a wrong date stored
+    without a word (3 4 1987 is April 3 to one person and March 4 to another). The platform's
+    date input is no help here: on phones it opens on today and scrolls back decades for a
+    date of birth, and desktop browsers order its parts by the browser's locale, not the
+    page's. Each part has its own visible label; the field's label is the fieldset's legend.
+    The parts post as <name>_month, <name>_day and <name>_year."""
 
     template_name = "intake/widgets/date_parts.html"
     use_fieldset = True
+    part_labels = (_("Month"), _("Day"), _("Year"))
 
     def __init__(self, autocomplete=None, attrs=None):
-        def box(width, part):
-            box_attrs = {"inputmode": "numeric", "class": f"form-control input-{width}"}
+        def attrs_for(part, **extra):
+            part_attrs = {"class": "form-control", **extra}
             if autocomplete:
-                box_attrs["autocomplete"] = f"{autocomplete}-{part}"
-            return forms.TextInput(attrs=box_attrs)
+                part_attrs["autocomplete"] = f"{autocomplete}-{part}"
+            return part_attrs
 
-        super().__init__([box("2", "day"), box("2", "month"), box("4", "year")], attrs)
+        months = [("", _("Choose a month")), *((str(n), name) for n, name in MONTHS.items())]
+        super().__init__(
+            {
+                "month": forms.Select(
+                    attrs=attrs_for("month", **{"class": "form-select input-month"}),
+                    choices=months,
+                ),
+                "day": forms.TextInput(
+                    attrs=attrs_for(
+                        "day",
+                        inputmode="numeric",
+                        maxlength="2",
+                        **{"class": "form-control input-2"},
+                    )
+                ),
+                "year": forms.TextInput(
+                    attrs=attrs_for(
+                        "year",
+                        inputmode="numeric",
+                        maxlength="4",
+                        **{"class": "form-control input-4"},
+                    )
+                ),
+            },
+            attrs,
+        )
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(context["widget"]["subwidgets"], self.part_labels, strict=True):
+            subwidget["part_label"] = label
+        return context
 
     def decompress(self, value):
         if isinstance(value, str):
@@ -305,12 +345,13 @@ class DatePartsWidget(forms.MultiWidget):
             except ValueError:
                 return [None, None, None]
         if isinstance(value, date):
-            return [value.day, value.month, value.year]
+            return [str(value.month), value.day, value.year]
         return [None, None, None]
 
 
 class DatePartsField(forms.MultiValueField):
-    """A date from day/month/year boxes; messages say what is wrong in the person's terms."""
+    """A date from month/day/year parts; messages say what is wrong in the person's terms and
+    the page shows the parts as they were typed (a bound MultiWidget renders the posted data)."""
 
     def __init__(self, question: Question, required=True, autocomplete=None, noun=None, **kw):
         # What the messages call the date ("your date of birth", "the date of the reading").
@@ -334,30 +375,38 @@ class DatePartsField(forms.MultiValueField):
         return noun[:1].upper() + noun[1:]
 
     def compress(self, data_list):
-        day, month, year = (str(part or "").strip() for part in (data_list or ["", "", ""]))
+        month, day, year = (str(part or "").strip() for part in (data_list or ["", "", ""]))
         if not (day or month or year):
             return None
-        parts = ((gettext("day"), day), (gettext("month"), month), (gettext("year"), year))
+        parts = ((gettext("month"), month), (gettext("day"), day), (gettext("year"), year))
         missing = [name for name, part in parts if not part]
         if missing:
             raise ValidationError(
                 gettext("%(what)s must include a %(parts)s")
                 % {"what": self._capitalised(), "parts": gettext(" and ").join(missing)}
             )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
+        if not month.isdigit() or not 1 <= int(month) <= 12:
+            raise ValidationError(gettext("Choose the month from the list"))
+        if not (day.isdigit() and year.isdigit()):
             raise ValidationError(
-                gettext("Enter %(what)s as numbers, for example 14 3 1987 for 14 March 1987")
-                % {"what": self.noun}
+                gettext("Enter the day and the year as numbers, for example 14 and 1987")
             )
         if len(year) != 4:
             raise ValidationError(gettext("Enter the year with 4 digits, for example 1987"))
-        try:
-            return date(int(year), int(month), int(day))
-        except ValueError:
-            raise ValidationError(
-                gettext("%(what)s must be a real date: check the day and month")
-                % {"what": self._capitalised()}
-            ) from None
+        month, day, year = int(month), int(day), int(year)
+        if not 1 <= day <= 31:
+            raise ValidationError(gettext("Enter a day from 1 to 31"))
+        if year < 1:
+            raise ValidationError(gettext("Enter the year with 4 digits, for example 1987"))
+        last = calendar.monthrange(year, month)[1]
+        if day > last:
+            # Name the problem: "April has 30 days", "February 2025 has 28 days".
+            if month == 2:
+                message = gettext("February %(year)s has %(days)s days: check the day")
+            else:
+                message = gettext("%(month)s has %(days)s days: check the day")
+            raise ValidationError(message % {"month": MONTHS[month], "year": year, "days": last})
+        return date(year, month, day)
 
 
 # --- Dependent questions ------------------------------------------------------------------------
