@@ -138,7 +138,9 @@ def test_intakes_alternating_between_servers_arrive_whole(cluster, count):
 
 
 def test_two_servers_give_what_one_server_gives(cluster):
-    runs = cluster.summary["intakes"]
+    runs = cluster.summary.get("intakes", {})
+    if set(runs) != {1, 2}:
+        pytest.skip("compares the two runs of the intake test above: run the module")
     two, one = runs[2], runs[1]
     # Every page, every answer of every step and the screening outcome, whichever server saved
     # which step.
