@@ -6,17 +6,22 @@
   groups); "staff status" follows the roles, so it is not offered as a separate switch.
 - Audit events can be read and filtered, never added, changed or deleted.
 - Signing in happens on the staff sign-in page only (lockout, second factor); an administrator
-  resets a colleague's authenticator app by deleting it under "TOTP devices", and lifts a
-  lockout by deleting it under "Access attempts".
+  resets a colleague's authenticator app by deleting it under "TOTP devices", lifts a lockout
+  by deleting it under "Access attempts", and lets a colleague enrol an app with the staff
+  list's "Send authenticator invitation" action (e-mailed, single use, audited).
 """
 
-from django.contrib import admin
+import logging
+
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
@@ -100,6 +105,7 @@ class BackgroundTaskAdmin(DBTaskResultAdmin):
 
 
 User = get_user_model()
+log = logging.getLogger(__name__)
 
 
 class StaffAdmin(UserAdmin):
@@ -141,6 +147,36 @@ class StaffAdmin(UserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = ["groups"]
+    actions = ["send_authenticator_invitation"]
+
+    @admin.action(description="Send authenticator invitation")
+    def send_authenticator_invitation(self, request, queryset):
+        """E-mail each chosen colleague a single-use link to enrol an authenticator app."""
+        for user in queryset.order_by("username"):
+            refusal = two_factor.invitation_refusal(user)
+            if refusal:
+                self.message_user(
+                    request,
+                    f"No invitation for {user.get_username()}: {refusal}.",
+                    messages.WARNING,
+                )
+                continue
+            try:
+                two_factor.send_invitation(request, user)
+            except Exception:  # a mail outage: say so, the administrator tries again later
+                log.exception("Could not e-mail an authenticator invitation")
+                self.message_user(
+                    request,
+                    f"Could not send the invitation to {user.get_username()} just now.",
+                    messages.ERROR,
+                )
+                continue
+            self.message_user(
+                request,
+                f"Invitation sent to {user.get_username()} at {user.email}; it works once, "
+                f"for {settings.TWO_FACTOR_INVITATION_HOURS} hours.",
+                messages.SUCCESS,
+            )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -167,6 +203,10 @@ class StaffAdmin(UserAdmin):
             user.save(update_fields=["is_staff"])
 
 
+# Recovery codes are kept as django-otp keeps them, readable: no administrator page shows them
+# (a colleague replaces their own from /accounts/two-factor/recovery-codes/).
+if admin.site.is_registered(StaticDevice):
+    admin.site.unregister(StaticDevice)
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, StaffAdmin)

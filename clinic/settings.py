@@ -125,6 +125,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Single-use recovery codes for a lost phone (clinic.two_factor).
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "clinic",
@@ -378,20 +380,38 @@ if not REDIS_URL:
 DEFAULT_EXCEPTION_REPORTER_FILTER = "clinic.reporting.PatientDataReporterFilter"
 DEFAULT_EXCEPTION_REPORTER = "clinic.reporting.PatientDataReporter"
 
-# Staff sign-in lockout (django-axes): five failures lock the account, from any address, and
-# the address, for any account, each counted on its own. Failed second-factor codes count too
-# (clinic.two_factor). An administrator unlocks early with `manage.py axes_reset_username NAME`
-# or `axes_reset_ip ADDRESS` (README, "Security and privacy").
+# Staff sign-in lockout (django-axes): five failures lock an account from the address they
+# came from (the combination), and that address for every account, never the account
+# everywhere, so nobody elsewhere can lock its owner out. Across all addresses an account is
+# slowed down instead (clinic.sign_in_guard). A lock ends a fixed time after the failure
+# that set it. Failed second-factor codes count too (clinic.two_factor). An administrator
+# unlocks early with `manage.py axes_reset_username NAME` or `axes_reset_ip ADDRESS` (README,
+# "Security and privacy").
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 30))
-# By account and by address; a username no account has only by address (clinic.two_factor).
+# Account and address together, and the address; never the account alone (clinic.two_factor).
 AXES_LOCKOUT_PARAMETERS = "clinic.two_factor.lockout_parameters"
 AXES_LOCKOUT_CALLABLE = "clinic.two_factor.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# Attempts during a lock are refused without being counted: otherwise anyone could keep a lock
+# going forever, and the owner's own right password would restart it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Across every address, an account's recent failures (within the lockout window) slow its
+# sign-in down: from the failure limit on, 1, 2, 4... seconds between attempts, at most this
+# many. Addresses where the account completed a sign-in (password and code) in the last
+# SIGN_IN_USUAL_ADDRESS_DAYS are not slowed, so its owner gets in during an attack.
+SIGN_IN_ACCOUNT_DELAY_MAX_SECONDS = env_int("SIGN_IN_ACCOUNT_DELAY_MAX_SECONDS", 60)
+SIGN_IN_USUAL_ADDRESS_DAYS = env_int("SIGN_IN_USUAL_ADDRESS_DAYS", 30)
 # Axes keeps the query and form of a failed attempt: never a password or a code.
 # The username too: the form as typed may hold a password typed into the username box (the
 # attempt keeps the known username or a marker instead: AXES_USERNAME_CALLABLE).
-AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken", "username"]
+AXES_SENSITIVE_PARAMETERS = [
+    "password",
+    "otp_token",
+    "recovery_code",
+    "csrfmiddlewaretoken",
+    "username",
+]
 # Only a complete sign-in (password and code) clears the count: see clinic.two_factor.
 AXES_RESET_ON_SUCCESS = False
 # Sign-ins are already in the audit trail; the lockout only needs the failures.
@@ -408,6 +428,10 @@ OTP_TOTP_ISSUER = CLINIC_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1
 # Administrators may delete a colleague's device (a reset), never read its key or QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Enrolling an authenticator app needs an administrator's invitation (staff admin action),
+# e-mailed to the staff member, valid this long and once.
+TWO_FACTOR_INVITATION_HOURS = env_int("TWO_FACTOR_INVITATION_HOURS", 72)
+RECOVERY_CODE_COUNT = 10
 
 # Retention (manage.py apply_retention): closed submissions are anonymised this many days after
 # their final decision. Seven years by default; set what the clinic's records policy says.

@@ -10,8 +10,12 @@ and the browser tests.
 """
 
 from django.test import Client
+from django.urls import reverse
 
-from clinic.two_factor import current_code  # noqa: F401 (for tests computing a code)
+from clinic.two_factor import (  # current_code: for tests computing a code
+    current_code,  # noqa: F401
+    make_invitation,
+)
 
 _DJANGO_FORCE_LOGIN = Client.force_login
 
@@ -42,13 +46,28 @@ def force_login(client, user, backend=None):
     verified_login(client, user)
 
 
+def invitation_path(user):
+    """The path of the link an administrator's invitation e-mails (clinic.two_factor)."""
+    return reverse("two_factor_invitation", args=[make_invitation(user)])
+
+
+def accept_invitation(client, user):
+    """Open the invitation link signed in with the password, as the e-mail says."""
+    return client.get(invitation_path(user))
+
+
 def browser_second_step(page, user, check=None):
     """In a browser just past the password: enter the authenticator code (enrolling an app
-    first, as a new account does). `check(page)` runs on the code page (an axe audit)."""
+    first with an administrator's invitation, as a new account does). `check(page)` runs on
+    the code page (an axe audit)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     page.wait_for_url("**/accounts/two-factor/**")
-    if "/setup/" in page.url:
+    enrolling = "/setup/" in page.url
+    if enrolling:
+        page.get_by_role("heading", name="Ask an administrator to invite you").wait_for()
+        origin = page.url.split("/accounts/")[0]
+        page.goto(origin + invitation_path(user))
         page.get_by_role("heading", name="Set up your authenticator app").wait_for()
     if check is not None:
         check(page)
@@ -57,3 +76,8 @@ def browser_second_step(page, user, check=None):
     page.get_by_role("button", name="Continue").or_(
         page.get_by_role("button", name="Confirm and continue")
     ).click()
+    if enrolling:
+        page.get_by_role("heading", name="Your recovery codes").wait_for()
+        if check is not None:
+            check(page)
+        page.get_by_role("link", name="I have saved my codes, continue").click()

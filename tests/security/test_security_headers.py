@@ -104,13 +104,22 @@ def test_staff_pages_as_an_administrator(client, administrator):
 
 def test_sign_in_steps_and_the_lockout_page(client, clinician):
     password_only_login(client, clinician)
+    refused = client.get("/accounts/two-factor/setup/")  # no invitation yet
+    assert refused.status_code == 403
+    assert refused["X-Frame-Options"] == "DENY"
+    assert_clean_html("invitation needed", refused)
+    from tests.signin import accept_invitation, confirmed_device
+
+    accept_invitation(client, clinician)
     check(client, "/accounts/two-factor/setup/")
-    from tests.signin import confirmed_device
 
     other = Client()
     confirmed_device(clinician)
     password_only_login(other, clinician)
     check(other, "/accounts/two-factor/")
+    verified = Client()
+    verified.force_login(clinician)
+    check(verified, "/accounts/two-factor/recovery-codes/")
     from django.test import RequestFactory
 
     from clinic.two_factor import lockout_response

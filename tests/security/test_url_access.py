@@ -50,7 +50,14 @@ PUBLIC = {
     "accounts/logout/": "POST",
 }
 # Signed in with a password (any account): the second step itself.
-SECOND_STEP = {"accounts/two-factor/": "GET", "accounts/two-factor/setup/": "GET"}
+# (Recovery codes: listed here for the password; their page also needs the second step,
+# tests/security/test_two_factor.py.)
+SECOND_STEP = {
+    "accounts/two-factor/": "GET",
+    "accounts/two-factor/setup/": "GET",
+    "accounts/two-factor/invitation/<str:token>/": "GET",
+    "accounts/two-factor/recovery-codes/": "GET",
+}
 PATIENT_TOKEN = {
     "intake/r/<str:token>/": "GET",
     "intake/r/<str:token>/support/": "GET",
