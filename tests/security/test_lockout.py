@@ -135,7 +135,9 @@ def test_a_lock_ends_at_a_fixed_time_whatever_is_tried_during_it(casey):
             refused = sign_in(Client(), "casey", PASSWORD, ATTACKER)  # the owner there, too
             assert refused.status_code == 429
             # The page tells the wait that is left, not a fresh thirty minutes.
-            assert f"paused for {30 - minutes} minutes" in " ".join(text(refused).split())
+            left = 30 - minutes
+            wording = f"paused for {left} minute{'s' if left > 1 else ''}."
+            assert wording in " ".join(text(refused).split())
             assert refused["Retry-After"] == str((30 - minutes) * 60)
 
     with time_machine.travel(start + timedelta(minutes=30, seconds=1), tick=False):
@@ -175,3 +177,15 @@ def test_unknown_usernames_are_never_stored_slowed_or_emailed(casey, mailoutbox)
     # They count against the address only: it is locked, for every name.
     assert sign_in(Client(), "casey", PASSWORD, ATTACKER).status_code == 429
     assert sign_in(Client(), "casey", PASSWORD, "203.0.113.99").status_code == 302
+
+
+def test_the_sign_in_form_still_needs_its_csrf_token(casey, csrf_client):
+    csrf_client.get("/accounts/login/", REMOTE_ADDR=OWNER_ADDRESS)
+
+    response = csrf_client.post(
+        "/accounts/login/", {"username": "casey", "password": PASSWORD}, REMOTE_ADDR=OWNER_ADDRESS
+    )
+
+    assert response.status_code == 403
+    assert "_auth_user_id" not in csrf_client.session
+    assert not AccessAttempt.objects.exists()
