@@ -21,7 +21,7 @@ from appointments.models import (
     Slot,
     local_label,
 )
-from clinic.forms import HoneypotMixin
+from clinic.forms import HoneypotMixin, PlainRequiredMessages
 from clinic.roles import CLINICIAN
 
 WINDOW_HORIZON_DAYS = 60
@@ -249,11 +249,19 @@ class SlotField(forms.ModelChoiceField):
         return f"{obj.label} · {person_name(obj.clinician)} · {obj.get_mode_display()}"
 
 
-class SlotDetailsForm(forms.Form):
+class SlotDetailsForm(PlainRequiredMessages, forms.Form):
     clinician = ClinicianField(
-        queryset=clinicians(), label="Clinician", empty_label="Choose a clinician"
+        queryset=clinicians(),
+        label="Clinician",
+        empty_label="Choose a clinician",
+        error_messages={"required": "Choose the clinician."},
     )
-    mode = forms.ChoiceField(label="Visits", choices=Mode.choices, initial=Mode.EITHER)
+    mode = forms.ChoiceField(
+        label="Visits",
+        choices=Mode.choices,
+        initial=Mode.EITHER,
+        error_messages={"required": "Choose how visits are held."},
+    )
     location = forms.CharField(
         label="Place for in-person visits",
         required=False,
@@ -284,9 +292,15 @@ class SlotDetailsForm(forms.Form):
 
 
 class SlotForm(SlotDetailsForm):
-    day = forms.DateField(label="Day", widget=date_input())
-    start_time = forms.TimeField(label="Starts", widget=time_input())
-    end_time = forms.TimeField(label="Ends", widget=time_input())
+    day = forms.DateField(
+        label="Day", widget=date_input(), error_messages={"required": "Enter the day."}
+    )
+    start_time = forms.TimeField(
+        label="Starts", widget=time_input(), error_messages={"required": "Enter the start time."}
+    )
+    end_time = forms.TimeField(
+        label="Ends", widget=time_input(), error_messages={"required": "Enter the end time."}
+    )
 
     field_order = ["clinician", "day", "start_time", "end_time", "mode"]
 
@@ -310,15 +324,34 @@ class SlotForm(SlotDetailsForm):
 
 class WeeklyPatternForm(SlotDetailsForm):
     weekdays = forms.MultipleChoiceField(
-        label="Days of the week", choices=WEEKDAYS, widget=forms.CheckboxSelectMultiple
+        label="Days of the week",
+        choices=WEEKDAYS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one day of the week."},
     )
-    start_time = forms.TimeField(label="From", widget=time_input())
-    end_time = forms.TimeField(label="Until", widget=time_input())
+    start_time = forms.TimeField(
+        label="From",
+        widget=time_input(),
+        error_messages={"required": "Enter the time the first slot starts."},
+    )
+    end_time = forms.TimeField(
+        label="Until",
+        widget=time_input(),
+        error_messages={"required": "Enter the time the last slot ends."},
+    )
     slot_minutes = forms.IntegerField(
-        label="Length of each slot (minutes)", min_value=10, max_value=240, initial=60
+        label="Length of each slot (minutes)",
+        min_value=10,
+        max_value=240,
+        initial=60,
+        error_messages={"required": "Enter the length of each slot, in minutes."},
     )
-    first_day = forms.DateField(label="First day", widget=date_input())
-    last_day = forms.DateField(label="Last day", widget=date_input())
+    first_day = forms.DateField(
+        label="First day", widget=date_input(), error_messages={"required": "Enter the first day."}
+    )
+    last_day = forms.DateField(
+        label="Last day", widget=date_input(), error_messages={"required": "Enter the last day."}
+    )
 
     field_order = [
         "clinician",
@@ -351,9 +384,19 @@ class WeeklyPatternForm(SlotDetailsForm):
         return cleaned
 
 
-class BookForm(forms.Form):
-    slot = SlotField(queryset=Slot.objects.none(), label="Slot", empty_label="Choose a slot")
-    mode = forms.ChoiceField(label="How they meet", choices=MEETING_MODES, widget=forms.RadioSelect)
+class BookForm(PlainRequiredMessages, forms.Form):
+    slot = SlotField(
+        queryset=Slot.objects.none(),
+        label="Slot",
+        empty_label="Choose a slot",
+        error_messages={"required": "Choose a slot."},
+    )
+    mode = forms.ChoiceField(
+        label="How they meet",
+        choices=MEETING_MODES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how they meet."},
+    )
 
     def __init__(self, *args, slots, can_override=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -374,10 +417,11 @@ class BookForm(forms.Form):
             )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PlainRequiredMessages, forms.Form):
     reason = forms.CharField(
         label="Reason",
         max_length=500,
+        error_messages={"required": "Enter the reason: it is kept in the history."},
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Kept in the history; not sent to the patient.",
     )

@@ -1,7 +1,37 @@
-"""Form pieces shared by the public forms."""
+"""Form pieces shared by the public and the staff forms."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+# Django's own words for an empty required field, which name nothing.
+DJANGO_REQUIRED = forms.Field.default_error_messages["required"]
+_CHOSEN = (forms.ChoiceField, forms.ModelChoiceField, forms.ModelMultipleChoiceField)
+
+
+def plain_required_message(field: forms.Field) -> str:
+    """ "Choose “Clinician”." or "Enter “Reason”.": the field named, as the patient side does
+    ("Enter your name..."), for a field that set no message of its own."""
+    verb = gettext("Choose “%(label)s”.") if isinstance(field, _CHOSEN) else None
+    if isinstance(field, forms.BooleanField):
+        verb = gettext("Tick “%(label)s”.")
+    return (verb or gettext("Enter “%(label)s”.")) % {"label": field.label or gettext("this")}
+
+
+class PlainRequiredMessages(forms.BaseForm):
+    """Staff forms, like the patient's, say which field is empty in plain words, never Django's
+    "This field is required.". A message a field sets itself is kept; the others get
+    `plain_required_message`. Applied when the form is cleaned, so the fields a form adds in
+    its own __init__ are covered too (each form instance has its own copy of its fields)."""
+
+    def full_clean(self):
+        for field in self.fields.values():
+            if str(field.error_messages.get("required", "")) == str(DJANGO_REQUIRED):
+                field.error_messages = {
+                    **field.error_messages,
+                    "required": plain_required_message(field),
+                }
+        super().full_clean()
 
 
 class HoneypotMixin(forms.Form):

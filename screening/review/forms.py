@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clinic.forms import PlainRequiredMessages
 from clinic.roles import ADMINISTRATOR, CLINICIAN
 from screening.engine import DEFAULT_THRESHOLDS, Thresholds
 from screening.models import (
@@ -48,7 +49,7 @@ class DateInput(forms.DateInput):
 # --- The queue ----------------------------------------------------------------------------------
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(PlainRequiredMessages, forms.Form):
     """Filters arrive by GET, so a filtered queue is a link that can be bookmarked or shared."""
 
     STATUS_OPEN = "open"
@@ -156,7 +157,7 @@ class QueueFilterForm(forms.Form):
 # --- A submission's actions ---------------------------------------------------------------------
 
 
-class AssignForm(forms.Form):
+class AssignForm(PlainRequiredMessages, forms.Form):
     prefix = "assign"
 
     assignee = forms.ModelChoiceField(
@@ -172,13 +173,14 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = staff_name
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(PlainRequiredMessages, forms.Form):
     prefix = "ack"
 
     action = forms.ChoiceField(
         label=_("What was done"),
         choices=Acknowledgement.Action.choices,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what was done.")},
     )
     note = forms.CharField(
         label=_("Note"),
@@ -206,7 +208,7 @@ class DateTimeInput(forms.DateTimeInput):
 CLOCK_SLACK = timedelta(minutes=5)
 
 
-class OutreachAttemptForm(forms.Form):
+class OutreachAttemptForm(PlainRequiredMessages, forms.Form):
     """One attempt to reach the person about an urgent submission."""
 
     prefix = "outreach"
@@ -253,7 +255,7 @@ class OutreachAttemptForm(forms.Form):
         return data
 
 
-class CloseEpisodeForm(forms.Form):
+class CloseEpisodeForm(PlainRequiredMessages, forms.Form):
     """A clinician ends the urgent episode, with how it ended."""
 
     prefix = "close"
@@ -280,11 +282,14 @@ class CloseEpisodeForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(PlainRequiredMessages, forms.Form):
     prefix = "decision"
 
     kind = forms.ChoiceField(
-        label=_("Decision"), choices=Decision.Kind.choices, widget=forms.RadioSelect
+        label=_("Decision"),
+        choices=Decision.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a decision.")},
     )
     note = forms.CharField(
         label=_("Note for the record"),
@@ -310,7 +315,14 @@ class DecisionForm(forms.Form):
         help_text=_("For “Need more information”: what to ask the person or their care team."),
     )
     # The newest decision the person saw when the page was drawn (0: none).
-    seen_decision = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+    seen_decision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        initial=0,
+        error_messages={
+            "required": _("This page was out of date: reload it, then record the decision again.")
+        },
+    )
 
     def clean(self):
         data = super().clean()
@@ -405,7 +417,7 @@ def threshold_label(name):
     return name.replace("_", " ").capitalize()
 
 
-class ThresholdsForm(forms.Form):
+class ThresholdsForm(PlainRequiredMessages, forms.Form):
     """One field per engine threshold (screening.engine.Thresholds), so a threshold the engine
     adds later appears here without a change to this form."""
 
@@ -429,6 +441,10 @@ class ThresholdsForm(forms.Form):
                 min_value=low,
                 max_value=high,
                 initial=getattr(current, name),
+                error_messages={
+                    "required": gettext("Enter a number for “%(label)s”.")
+                    % {"label": threshold_label(name)}
+                },
                 help_text=(
                     gettext("%(low)s to %(high)s %(unit)s; reference default %(default)s.")
                     % {"low": low, "high": high, "unit": unit, "default": default}
