@@ -36,7 +36,7 @@ from appointments.models import (
     Slot,
 )
 from clinic import audit
-from clinic.roles import CLINICIAN, has_role
+from clinic.roles import sees_clinical
 from screening.models import Decision, Outcome, Submission
 
 Action = AppointmentEvent.Action
@@ -139,7 +139,7 @@ def _clear_or_override(req, *, by, override_reason, request, booking_kind):
     reason = (override_reason or "").strip()
     if not reason:
         raise NotCleared(cleared.message)
-    if by is None or not has_role(by, CLINICIAN):
+    if by is None or not sees_clinical(by):
         raise NotCleared(OVERRIDE_NEEDS_CLINICIAN, field="override_reason")
     event = AppointmentEvent.objects.create(
         request=req, action=Action.OVERRIDE, actor=by, reason=reason

@@ -36,7 +36,7 @@ from appointments.models import (
     Notification,
     Slot,
 )
-from clinic.roles import CLINICIAN, COORDINATOR, has_role, role_required
+from clinic.roles import CLINICIAN, COORDINATOR, has_role, role_required, sees_clinical
 
 OFFERED_SPAN = timedelta(weeks=3)
 OFFERED_MAX = 200
@@ -208,8 +208,9 @@ def _any_free_slot():
 
 def _can_override(user, cleared=None):
     """Whether the booking forms carry the clinician's override reason: for clinicians, when the
-    intake is not cleared (on a POST, always, so what they typed is read)."""
-    return has_role(user, CLINICIAN) and (cleared is None or not cleared.allowed)
+    intake is not cleared (on a POST, always, so what they typed is read). The clinician role
+    itself: booking before review is a clinical call, not an administrator's."""
+    return sees_clinical(user) and (cleared is None or not cleared.allowed)
 
 
 def _render_request(request, req, status=200, **forms):

@@ -1,5 +1,9 @@
 """Staff roles. Each role is a Django group (created by clinic/migrations/0001_roles.py);
-a superuser counts as an administrator."""
+a superuser counts as an administrator.
+
+Administrators pass every role check but one: a person's health information (answers, flags,
+scores, clinical notes, the exports) is for the clinician role itself. An administrator without
+it reads what a coordinator reads, contact and scheduling (minimum necessary, issue 15)."""
 
 from functools import wraps
 
@@ -31,10 +35,17 @@ def has_role(user, *roles: str) -> bool:
     return ADMINISTRATOR in held or bool(held.intersection(roles))
 
 
-def role_required(*roles: str):
+def sees_clinical(user) -> bool:
+    """Whether the account may read answers, flags, scores and clinical notes: the clinician
+    role, whatever else it holds (superusers and administrators included)."""
+    return CLINICIAN in user_roles(user)
+
+
+def role_required(*roles: str, administrators_pass: bool = True):
     """Anonymous visitors go to sign-in; a session that has not given its second-factor code
     goes to that step (clinic.two_factor); signed-in staff without one of the roles get 403.
-    Administrators may do everything."""
+    Administrators may do everything, except where `administrators_pass=False`: the pages and
+    actions on a person's health information, which need the role itself."""
 
     def decorator(view):
         @login_required
@@ -42,7 +53,11 @@ def role_required(*roles: str):
         def wrapped(request, *args, **kwargs):
             if not two_factor.is_verified(request.user):
                 return two_factor.ask_for_second_factor(request)
-            if not has_role(request.user, *roles):
+            if administrators_pass:
+                allowed = has_role(request.user, *roles)
+            else:
+                allowed = bool(user_roles(request.user).intersection(roles))
+            if not allowed:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -1,5 +1,6 @@
-"""A call-me request's staff page: clinicians (and administrators) only, every view in the audit
-trail; answering it stops the alert's escalation."""
+"""A call-me request's staff page: clinicians only (an administrator needs the clinician role too:
+that the person showed suicide risk is health information), every view in the audit trail;
+answering it stops the alert's escalation."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +22,7 @@ def alerts_about(call):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@role_required(CLINICIAN)
+@role_required(CLINICIAN, administrators_pass=False)
 def detail(request, reference):
     call = get_object_or_404(CallMeRequest, reference=reference)
     if request.method == "POST":

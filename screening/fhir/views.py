@@ -15,7 +15,7 @@ from . import export
 
 @never_cache
 @require_GET
-@role_required(CLINICIAN)
+@role_required(CLINICIAN, administrators_pass=False)
 def download(request, reference):
     submission = (
         Submission.objects.only("id", "reference")

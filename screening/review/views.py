@@ -1,11 +1,13 @@
 """The staff review workspace: the queue, a submission, its actions, the printable export and
 the screening thresholds.
 
-Who sees what (clinic.roles; administrators pass every check):
+Who sees what (clinic.roles):
 - clinicians read everything about a submission, assign, acknowledge and decide;
 - coordinators read the queue and, for a submission, only what booking needs: contact details,
   outcome, review status, decisions (without their notes) and appointment requests;
-- administrators also change the screening thresholds and read the audit trail.
+- administrators change the screening thresholds and read the audit trail; without the
+  clinician role they read what a coordinator reads and act on no submission (minimum
+  necessary: `administrators_pass=False`, `sees_clinical`).
 
 Staff pages never read a patient's private token: only a signed-in account opens them.
 """
@@ -16,6 +18,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic import audit
-from clinic.roles import ADMINISTRATOR, CLINICIAN, COORDINATOR, has_role, role_required
+from clinic.roles import ADMINISTRATOR, CLINICIAN, COORDINATOR, role_required, sees_clinical
 from screening.models import (
     Acknowledgement,
     Assignment,
@@ -111,15 +114,71 @@ def _queue_row(submission, now, *, full):
     )
 
 
+# The queue's search term (an email, a phone, a name) lives in the staff session, server-side:
+# in a URL it would be kept by the browser's history, proxies and access logs.
+SEARCH_SESSION_KEY = "staff_queue_search"
+# What the session keeps at most; the form still refuses more than its field's max_length.
+SEARCH_KEPT_CHARACTERS = 1000
+
+
+def _see_other(url):
+    response = HttpResponseRedirect(url)
+    response.status_code = 303  # after a POST, the browser GETs the list (no re-post on reload)
+    return response
+
+
+def _queue_filters(params):
+    """The filters alone, for the address: never the search term, the token or the buttons."""
+    kept = params.copy()
+    for name in ("q", "page", "csrfmiddlewaretoken", "clear", "clear_search"):
+        kept.pop(name, None)
+    for name in list(kept):
+        if not any(kept.getlist(name)):
+            del kept[name]
+    return kept.urlencode()
+
+
+def _remember_search(request):
+    """The search form's POST: keep the term in the session (or forget it: "Clear search",
+    "Clear all"), then show the list with the filters in its address and no term."""
+    data = request.POST
+    if "clear" in data:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+        return _see_other(reverse("staff:queue"))
+    term = "" if "clear_search" in data else " ".join(data.get("q", "").split())
+    if term:
+        request.session[SEARCH_SESSION_KEY] = term[:SEARCH_KEPT_CHARACTERS]
+    else:
+        request.session.pop(SEARCH_SESSION_KEY, None)
+    filters = _queue_filters(data)
+    return _see_other(reverse("staff:queue") + (f"?{filters}" if filters else ""))
+
+
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 @role_required(CLINICIAN, COORDINATOR)
 def queue(request):
     """Submissions by urgency, oldest first within each outcome. The number of queries is fixed
     (tests pin it): the counts, one page of rows and, for clinicians, their screenings.
-    Coordinators see who and which outcome, not the flags."""
-    full = has_role(request.user, CLINICIAN)
-    form = QueueFilterForm(request.GET or None, user=request.user)
+    Coordinators see who and which outcome, not the flags.
+
+    Filters are GET parameters, so a filtered queue is a link; the search term is POSTed and
+    kept in the session (SEARCH_SESSION_KEY). A `?q=` in an address (an old bookmark) is
+    dropped, not obeyed: a link from elsewhere must not set what a colleague's queue hides."""
+    if request.method == "POST":
+        return _remember_search(request)
+    if "q" in request.GET:
+        messages.info(
+            request, gettext("Searches are not kept in addresses: type the search in the box.")
+        )
+        filters = _queue_filters(request.GET)
+        return redirect(reverse("staff:queue") + (f"?{filters}" if filters else ""))
+    full = sees_clinical(request.user)
+    data = request.GET.copy()
+    term = request.session.get(SEARCH_SESSION_KEY, "")
+    if term:
+        data["q"] = term
+    form = QueueFilterForm(data or None, user=request.user)
     base = Submission.objects.all()
     counts = form.outcome_counts(base)
     selected = form.values.get("outcome")
@@ -169,6 +228,7 @@ def queue(request):
             "now": now,
             "query": params.urlencode(),
             "outcome_query": outcome_params.urlencode(),
+            "searching": term,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
         },
     )
@@ -196,7 +256,7 @@ def _submission_page(
     conflict=None,
     status=200,
 ):
-    full = has_role(request.user, CLINICIAN)
+    full = sees_clinical(request.user)
     decisions = list(submission.decisions.select_related("decided_by").order_by("-id"))
     latest_decision = decisions[0] if decisions else None
     context = {
@@ -213,11 +273,14 @@ def _submission_page(
         current = screenings[0].result if screenings else {}
         flags = (current or {}).get("flags") or []
         sections = presenters.present_intake(submission.intake, flags)
+        flag_views = presenters.present_flags(flags, sections)
         context.update(
             screenings=screenings,
             current=current or {},
             sections=sections,
-            flags=presenters.present_flags(flags, sections),
+            flags=flag_views,
+            has_info_flags=any(flag.severity == "info" for flag in flag_views),
+            missing=presenters.missing_information(flag_views),
             scores=presenters.present_scores((current or {}).get("scores")),
             acknowledgements=list(
                 submission.acknowledgements.select_related("acknowledged_by").order_by("-id")
@@ -233,8 +296,8 @@ def _submission_page(
             assign_form=assign_form or AssignForm(initial={"assignee": submission.assigned_to_id}),
             conflict=conflict,
         )
-    else:
-        context["contact"] = presenters.present_contact(submission.intake)
+    # Who they are and how to reach them: the top of the summary, for every role.
+    context["contact"] = presenters.present_contact(submission.intake)
     audit.record(
         request,
         audit.Action.VIEW_SUBMISSION,
@@ -288,7 +351,7 @@ def submission_detail(request, reference):
 
 @never_cache
 @require_POST
-@role_required(CLINICIAN)
+@role_required(CLINICIAN, administrators_pass=False)
 def assign(request, reference):
     submission = _get_submission(reference)
     data = request.POST.copy()
@@ -326,7 +389,7 @@ def assign(request, reference):
 
 @never_cache
 @require_POST
-@role_required(CLINICIAN)
+@role_required(CLINICIAN, administrators_pass=False)
 def acknowledge(request, reference):
     submission = _get_submission(reference)
     form = AcknowledgeForm(request.POST)
@@ -367,7 +430,7 @@ def _acknowledged_too(request, submission, acknowledgement):
 
 @never_cache
 @require_POST
-@role_required(CLINICIAN)
+@role_required(CLINICIAN, administrators_pass=False)
 def log_outreach(request, reference):
     submission = _get_submission(reference)
     form = OutreachAttemptForm(request.POST, submission=submission)
@@ -401,7 +464,7 @@ def log_outreach(request, reference):
 
 @never_cache
 @require_POST
-@role_required(CLINICIAN)
+@role_required(CLINICIAN, administrators_pass=False)
 def close_episode(request, reference):
     submission = _get_submission(reference)
     form = CloseEpisodeForm(request.POST)
@@ -437,7 +500,7 @@ def close_episode(request, reference):
 
 @never_cache
 @require_POST
-@role_required(CLINICIAN)
+@role_required(CLINICIAN, administrators_pass=False)
 def decide(request, reference):
     submission = _get_submission(reference)
     form = DecisionForm(request.POST)
@@ -470,7 +533,7 @@ def decide(request, reference):
 
 @never_cache
 @require_GET
-@role_required(CLINICIAN)
+@role_required(CLINICIAN, administrators_pass=False)
 def print_submission(request, reference):
     """A clean page for the chart: every answer, the scores, flags and decisions."""
     submission = _get_submission(reference)

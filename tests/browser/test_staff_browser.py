@@ -48,7 +48,11 @@ def test_clinician_on_a_phone_acknowledges_and_decides(live_server, phone_page, 
 
     page.get_by_role("link", name=urgent.reference).click()
     page.wait_for_url(f"**/staff/submissions/{urgent.reference}/")
-    assert page.locator("#answer-questionnaires-phq9-8.evidence").is_visible()
+    # The answers are folded by step; a flag's evidence link opens the step and goes there.
+    evidence = page.locator("#answer-questionnaires-phq9-8.evidence")
+    assert not evidence.is_visible()
+    page.locator('#flags a[href="#answer-questionnaires-phq9-8"]').click()
+    evidence.wait_for(state="visible")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert_accessible(page)
 
@@ -79,12 +83,70 @@ def test_clinician_on_a_phone_acknowledges_and_decides(live_server, phone_page, 
     )
 
 
-@pytest.mark.parametrize("path", ["/staff/thresholds/", "/staff/audit/", "/staff/?q=nobody"])
+@pytest.mark.parametrize("path", ["/staff/thresholds/", "/staff/audit/", "/staff/"])
 def test_administrator_pages_pass_the_accessibility_audit(live_server, page, roles, path):
     StaffFactory(username="avery", role="administrator")
     make_outcome_submission("needs_review")
 
     sign_in(page, live_server, "avery")
     page.goto(live_server.url + path)
+    if path == "/staff/":
+        # A search that finds nobody, posted as the form does (the term stays out of the URL).
+        page.get_by_text("Search and filters").click()
+        page.get_by_role("textbox", name="Search").fill("nobody@example.org")
+        page.get_by_role("button", name="Show").click()
+        page.get_by_text("No submissions match").wait_for()
+        assert "nobody" not in page.url
+        assert page.get_by_role("button", name="Clear search").is_visible()
 
     assert_accessible(page)
+
+
+def box_bottom(page, selector):
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    return box["y"] + box["height"]
+
+
+def test_a_clinician_decides_from_the_first_screen_at_1280_by_800(live_server, page, roles):
+    """The common case, a flagged submission: who, how to reach them, the flags with their
+    evidence and the scores are on the first screen; the decision form beside them."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    StaffFactory(username="casey", first_name="Casey", role="clinician")
+    flagged = make_outcome_submission("needs_review")
+    sign_in(page, live_server, "casey")
+
+    page.goto(live_server.url + f"/staff/submissions/{flagged.reference}/")
+
+    for selector in ("#contact", "#flags", "#scores"):
+        assert box_bottom(page, selector) <= 800, selector
+    assert page.locator("#decide").bounding_box()["y"] < 800
+    assert page.get_by_text("RV_SEIZURES").first.is_visible()
+    assert_accessible(page)
+
+    # Folded by step; "Open all answers" opens every one (and folds them again), by keyboard.
+    steps = page.locator("#answers details")
+    assert steps.count() >= 8
+    assert page.locator("#answers details[open]").count() == 0
+    button = page.get_by_role("button", name="Open all answers")
+    button.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#answers details:not([open])").count() == 0
+    assert page.locator("#answer-medical-seizures").is_visible()
+    assert page.get_by_role("button", name="Fold all answers").get_attribute("aria-expanded") == (
+        "true"
+    )
+    assert_accessible(page)
+    page.keyboard.press("Space")
+    assert page.locator("#answers details[open]").count() == 0
+
+    # One step opens from its summary with the keyboard.
+    page.locator("#step-medical > summary").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#step-medical[open]").count() == 1
+
+    # Printing shows every answer: staff.js opens the folded steps before the print.
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("details:not([open])").count() == 0
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator("#answers details[open]").count() == 1

@@ -16,11 +16,12 @@ PERSONAS = ["anonymous", "outsider", "coordinator", "clinician", "administrator"
 READ_PAGES = {
     "staff:queue": {"coordinator", "clinician", "administrator"},
     "staff:submission": {"coordinator", "clinician", "administrator"},
-    "staff:print": {"clinician", "administrator"},
+    # Health information: the clinician role itself (an administrator without it: 403).
+    "staff:print": {"clinician"},
     "staff:thresholds": {"administrator"},
     "staff:audit": {"administrator"},
 }
-# POST actions: only clinicians and administrators act on a submission.
+# POST actions: only clinicians act on a submission; administrators need the role too.
 ACTIONS = {
     "staff:assign": ({"assign_to_me": "1"}, Assignment),
     "staff:acknowledge": ({"ack-action": "called", "ack-note": ""}, Acknowledgement),
@@ -29,7 +30,7 @@ ACTIONS = {
         Decision,
     ),
 }
-ACTORS = {"clinician", "administrator"}
+ACTORS = {"clinician"}
 
 
 @pytest.fixture
@@ -75,7 +76,7 @@ def test_each_persona_opens_only_the_pages_of_their_role(personas, urgent, page,
 @pytest.mark.django_db
 @pytest.mark.parametrize("action", sorted(ACTIONS))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_only_clinicians_and_administrators_act_on_a_submission(personas, urgent, action, persona):
+def test_only_clinicians_act_on_a_submission(personas, urgent, action, persona):
     data, model = ACTIONS[action]
     url = url_for(action, urgent)
     response = signed_in_client(personas[persona]).post(url, data)
@@ -205,3 +206,102 @@ def test_administrator_manages_staff_accounts_with_roles(administrator, coordina
     body = page.content.decode()
     assert 'name="is_staff"' not in body
     assert "Deactivate an account instead of deleting it" in body
+
+
+# --- Minimum necessary: an administrator without the clinician role (issue 15) ------------------
+
+
+@pytest.fixture
+def clinical_administrator(roles):
+    """An administrator who is also a clinician: reads everything, as a clinician does."""
+    from tests.factories import StaffFactory
+
+    user = StaffFactory(username="morgan", first_name="Morgan", role="administrator", password=None)
+    user.groups.add(Group.objects.get(name="clinician"))
+    return user
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["administrator", "superuser"])
+def test_an_administrator_without_the_clinician_role_sees_what_a_coordinator_sees(
+    administrator, clinician, urgent, persona
+):
+    if persona == "superuser":
+        administrator.groups.clear()
+        administrator.is_superuser = True
+        administrator.save()
+    Decision.record(
+        urgent,
+        kind="not_now",
+        note="Private clinical reasoning.",
+        referral_note="To Dr. Lee.",
+        by=clinician,
+        seen_decision_id=0,
+    )
+    client = signed_in_client(administrator)
+
+    page = client.get(url_for("staff:submission", urgent))
+    body = page.content.decode()
+    for shown in ("jordan.rivera@example.org", "+1 910 555 0142", "Not a candidate now"):
+        assert shown in body, shown
+    for hidden in (
+        "PHQ-9",
+        "RISK_PHQ9_ITEM9",
+        "Private clinical reasoning",
+        "To Dr. Lee",
+        "Record a decision",
+        "Printable page",
+        "Download for the EHR",
+        "Crisis-call script",
+    ):
+        assert hidden not in body, hidden
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW_SUBMISSION)
+    assert event.detail == {"view": "contact"}
+
+    queue = client.get(reverse("staff:queue")).content.decode()
+    assert urgent.reference in queue
+    assert "PHQ-9 item 9" not in queue and "C-SSRS risk" not in queue
+
+    # The exports of the health information: refused, nothing exported or audited as one.
+    for url in (
+        url_for("staff:print", urgent),
+        reverse("fhir_staff:download", args=[urgent.reference]),
+    ):
+        assert client.get(url).status_code == 403, url
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT_SUBMISSION).exists()
+
+
+@pytest.mark.django_db
+def test_an_administrator_who_is_also_a_clinician_reads_everything(clinical_administrator, urgent):
+    client = signed_in_client(clinical_administrator)
+
+    body = client.get(url_for("staff:submission", urgent)).content.decode()
+
+    assert "RISK_PHQ9_ITEM9" in body and "Record a decision" in body
+    assert client.get(url_for("staff:print", urgent)).status_code == 200
+    assert client.get(reverse("fhir_staff:download", args=[urgent.reference])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_site_has_no_page_of_answers_flags_or_notes(administrator):
+    from django.contrib import admin
+
+    from screening import models as screening_models
+
+    clinical = {
+        screening_models.Draft,
+        screening_models.Submission,
+        screening_models.ScreeningResult,
+        screening_models.Decision,
+        screening_models.Acknowledgement,
+        screening_models.Assignment,
+        screening_models.OutreachAttempt,
+        screening_models.UrgentEpisodeClosure,
+        screening_models.CallMeRequest,
+    }
+    assert not clinical & set(admin.site._registry)
+    client = signed_in_client(administrator)
+    index = client.get("/admin/").content.decode()
+    for path in ("/admin/screening/submission/", "/admin/screening/decision/"):
+        assert path not in index
+        assert client.get(path).status_code == 404

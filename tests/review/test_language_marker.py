@@ -61,7 +61,7 @@ def test_the_submission_page_has_the_marker_at_the_top_and_stays_in_english(clin
     response = client.get(reverse("staff:submission", args=[submission.reference]))
 
     page = text(response)
-    start = page.index('<header class="mb-4">')
+    start = page.index('<header class="mb-2 submission-header')
     header = page[start : page.index("</header>", start)]
     assert "Answered in Spanish" in header
     assert "Preferred language: Spanish" in header

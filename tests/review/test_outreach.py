@@ -339,14 +339,14 @@ def test_only_clinicians_log_and_close(request, persona, urgent):
     assert not OutreachAttempt.objects.exists() and not UrgentEpisodeClosure.objects.exists()
 
 
-def test_administrators_log_and_close(administrator, urgent):
+def test_administrators_without_the_clinician_role_neither_log_nor_close(administrator, urgent):
     client = signed_in_client(administrator)
 
-    client.post(outreach_url(urgent), {"outreach-kind": "spoke"})
-    client.post(close_url(urgent), {"close-outcome": "safe_plan"})
+    logged = client.post(outreach_url(urgent), {"outreach-kind": "spoke"})
+    closed = client.post(close_url(urgent), {"close-outcome": "safe_plan"})
 
-    assert OutreachAttempt.objects.get().by == administrator
-    assert UrgentEpisodeClosure.objects.get().by == administrator
+    assert (logged.status_code, closed.status_code) == (403, 403)
+    assert not OutreachAttempt.objects.exists() and not UrgentEpisodeClosure.objects.exists()
 
 
 # --- The queue ----------------------------------------------------------------------------------

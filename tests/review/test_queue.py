@@ -21,6 +21,13 @@ def references(response):
     )
 
 
+def search(client, term, **filters):
+    """The search form: a POST that keeps the term in the session, then the list it shows."""
+    response = client.post(QUEUE, {"q": term, **filters})
+    assert response.status_code == 303
+    return client.get(response["Location"])
+
+
 def ago(**kwargs):
     return timezone.now() - timedelta(**kwargs)
 
@@ -149,9 +156,9 @@ def test_search_by_reference_name_email_or_phone(clinician, db):
         "+1 910 555 0177",
         "9105550177",
     ):
-        assert references(client.get(QUEUE, {"q": term})) == [jordan.reference], term
-    assert references(client.get(QUEUE, {"q": "Jordan"})) == []
-    assert "No submissions match" in text(client.get(QUEUE, {"q": "nobody@example.org"}))
+        assert references(search(client, term)) == [jordan.reference], term
+    assert references(search(client, "Jordan")) == []
+    assert "No submissions match" in text(search(client, "nobody@example.org"))
 
 
 def test_pagination_walks_the_whole_queue(clinician, db):
@@ -274,17 +281,17 @@ def test_filtered_and_searched_queue_runs_the_same_number_of_queries(
     urgent = Submission.objects.filter(outcome="urgent").first()
     Assignment.assign(urgent, to=clinician, by=clinician)
 
+    filters = {
+        "outcome": "urgent",
+        "assigned": "mine",
+        "status": "all",
+        "submitted_from": "2020-01-01",
+    }
+    listed = client.post(QUEUE, {**filters, "q": urgent.reference})["Location"]
+
+    # The term comes from the session, which the sign-in check reads anyway: no query more.
     with django_assert_num_queries(QUEUE_QUERIES):
-        response = client.get(
-            QUEUE,
-            {
-                "outcome": "urgent",
-                "assigned": "mine",
-                "status": "all",
-                "submitted_from": "2020-01-01",
-                "q": urgent.reference,
-            },
-        )
+        response = client.get(listed)
 
     assert references(response) == [urgent.reference]
 
@@ -302,3 +309,94 @@ def test_time_attributes_are_valid_html_to_the_second(clinician):
 def test_the_per_page_control_shows_how_many_are_listed(clinician):
     body = signed_in_client(clinician).get(reverse("staff:queue")).content.decode()
     assert '<option value="25" selected>25</option>' in body
+
+
+# --- The search term stays out of addresses (issue 15) ------------------------------------------
+
+
+def test_a_search_is_posted_kept_in_the_session_and_never_in_an_address(clinician, csrf_client):
+    jordan = make_outcome_submission("needs_review", about={"email": "jordan.q@example.org"})
+    make_outcome_submission("needs_review", about={"email": "someone@example.org"})
+    for _ in range(11):
+        make_outcome_submission("needs_review", about={"email": "jordan.q@example.org"})
+    csrf_client.force_login(clinician)
+    page = csrf_client.get(QUEUE)
+    token = csrf_client.cookies["csrftoken"].value
+    assert 'method="post"' in page.content.decode()
+
+    # Without the CSRF token the search is refused and nothing is kept.
+    refused = csrf_client.post(QUEUE, {"q": "jordan.q@example.org"})
+    assert refused.status_code == 403
+    assert "staff_queue_search" not in csrf_client.session
+
+    posted = csrf_client.post(
+        QUEUE,
+        {"q": " jordan.q@example.org ", "per_page": "10", "csrfmiddlewaretoken": token},
+    )
+    assert posted.status_code == 303
+    assert posted["Location"] == f"{QUEUE}?per_page=10"
+    assert csrf_client.session["staff_queue_search"] == "jordan.q@example.org"
+
+    listed = csrf_client.get(posted["Location"])
+    body = listed.content.decode()
+    assert len(references(listed)) == 10 and jordan.reference in references(listed)
+    assert "page 1 of 2" in text(listed)
+    # The term is in the box, not in any link: pagination and the outcome counts carry filters.
+    assert 'value="jordan.q@example.org"' in body
+    links = re.findall(r'href="([^"]*)"', body)
+    assert links and not [link for link in links if "jordan" in link or "q=" in link]
+    assert 'href="?per_page=10&amp;page=2"' in body
+    assert len(references(csrf_client.get(QUEUE, {"per_page": 10, "page": 2}))) == 2
+
+    # "Clear search" forgets the term and keeps the filters.
+    cleared = csrf_client.post(
+        QUEUE,
+        {
+            "q": "jordan.q@example.org",
+            "per_page": "10",
+            "clear_search": "1",
+            "csrfmiddlewaretoken": token,
+        },
+    )
+    assert (cleared.status_code, cleared["Location"]) == (303, f"{QUEUE}?per_page=10")
+    assert "staff_queue_search" not in csrf_client.session
+    assert len(references(csrf_client.get(cleared["Location"]))) == 10
+
+
+def test_clear_all_forgets_the_search_and_the_filters(clinician):
+    make_outcome_submission("urgent")
+    client = signed_in_client(clinician)
+    search(client, "nobody@example.org", outcome="urgent")
+    assert "No submissions match" in text(client.get(QUEUE))
+
+    response = client.post(QUEUE, {"q": "nobody@example.org", "clear": "1"})
+
+    assert (response.status_code, response["Location"]) == (303, QUEUE)
+    assert len(references(client.get(QUEUE))) == 1
+
+
+def test_a_search_term_in_an_address_is_dropped_not_obeyed(clinician):
+    jordan = make_outcome_submission("needs_review", about={"email": "jordan.q@example.org"})
+    make_outcome_submission("urgent")
+    client = signed_in_client(clinician)
+
+    response = client.get(QUEUE, {"q": "jordan.q@example.org", "outcome": "needs_review"})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{QUEUE}?outcome=needs_review"
+    assert "staff_queue_search" not in client.session
+    listed = client.get(response["Location"])
+    assert references(listed) == [jordan.reference]
+    assert "Searches are not kept in addresses" in text(listed)
+
+
+def test_a_search_too_long_is_explained_not_an_error(clinician):
+    make_outcome_submission("urgent")
+    client = signed_in_client(clinician)
+
+    response = search(client, "x" * 300)
+
+    assert response.status_code == 200
+    body = text(response)
+    assert "These filters were not applied" in body
+    assert "Clear search" in body

@@ -69,10 +69,10 @@ def test_scores_are_shown_with_their_bands(clinician, db):
 
     body = text(signed_in_client(clinician).get(page_url(submission)))
 
-    assert 'PHQ-9 (depression)</dt> <dd class="mb-0 text-end">16 of 27 · moderately severe' in body
-    assert 'GAD-7 (anxiety)</dt> <dd class="mb-0 text-end">9 of 21 · mild' in body
+    assert 'PHQ-9 (depression)</dt><dd class="mb-0">16 of 27 · moderately severe' in body
+    assert 'GAD-7 (anxiety)</dt><dd class="mb-0">9 of 21 · mild' in body
     assert "C-SSRS suicide risk" in body
-    assert 'Failed adequate antidepressant trials</dt> <dd class="mb-0 text-end">2' in body
+    assert 'Failed adequate antidepressant trials</dt><dd class="mb-0">2' in body
     assert "BMI" in body
 
 
@@ -181,3 +181,52 @@ def test_appointment_requests_section_is_on_the_page(clinician, coordinator, urg
         body = text(signed_in_client(user).get(page_url(urgent)))
         assert 'id="appointments"' in body
         assert "Appointment requests" in body
+
+
+# --- The summary first, the answers folded (issue 13) -------------------------------------------
+
+
+def test_the_summary_comes_first_and_the_answers_are_folded_by_step(clinician, urgent):
+    body = text(signed_in_client(clinician).get(page_url(urgent)))
+
+    order = [
+        'id="contact-heading"',
+        'id="flags-heading"',
+        'id="scores-heading"',
+        'id="history-heading"',
+        'id="actions-heading"',
+        'id="answers-heading"',
+    ]
+    positions = [body.index(marker) for marker in order]
+    assert positions == sorted(positions)
+    # Who and how to reach them, for the clinician too, before any answer.
+    summary = body[: body.index('id="answers-heading"')]
+    for shown in ("jordan.rivera@example.org", "+1 910 555 0142", "Jordan A. Rivera"):
+        assert shown in summary, shown
+    # One folded <details> per step, none open; the button is drawn by staff.js (CSP: no
+    # inline script), hidden until it runs.
+    steps = re.findall(r'<details id="step-[a-z-]+" class="card mb-2 answer-step"( open)?>', body)
+    assert len(steps) >= 8 and not any(steps)
+    assert re.search(r"<button [^>]*data-open-all=\"#answers\"[^>]*hidden>Open all answers", body)
+    assert not re.search(r"<script(?![^>]*\bsrc=)", body)
+    assert 'src="/static/staff/staff.js"' in body
+
+
+def test_what_is_still_missing_is_listed_in_the_summary(clinician, db):
+    submission = make_submission(
+        intake_document(medical={"seizures": "unsure", "hypertension": None})
+    )
+
+    body = text(signed_in_client(clinician).get(page_url(submission)))
+
+    missing = body[body.index('id="missing-heading"') : body.index('id="history-heading"')]
+    assert '<a href="#answer-medical-seizures">' in missing
+    assert '<a href="#answer-medical-hypertension">' in missing
+    # The flag itself points there rather than repeating the list.
+    assert '<a href="#missing">2 answers still missing</a>' in body
+
+
+def test_no_missing_section_when_nothing_is_missing(clinician, db):
+    body = text(signed_in_client(clinician).get(page_url(make_submission())))
+
+    assert 'id="missing-heading"' not in body

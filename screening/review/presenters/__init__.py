@@ -5,7 +5,8 @@ page both use it.
 
 - `present_intake(intake, flags)`: the answers as sections in the intake's step order (answers);
 - `present_contact(intake)`: what a coordinator needs to book, no clinical answers (answers);
-- `present_flags(flags, sections)`: each flag with its evidence in the same words (flags);
+- `present_flags(flags, sections)`: each flag with its evidence in the same words, and
+  `missing_information(flags)` what the screening needed and was not told (flags);
 - `present_scores(scores)`: the scores with their bands (scores);
 - `present_act_now(intake, flags, ...)`: an urgent submission's "act now" panel (urgent).
 
@@ -13,7 +14,7 @@ page both use it.
 """
 
 from .answers import Row, Section, describe, label_for, present_contact, present_intake, related
-from .flags import SEVERITY_LABELS, EvidenceLine, FlagView, present_flags
+from .flags import SEVERITY_LABELS, EvidenceLine, FlagView, missing_information, present_flags
 from .formatting import generic, humanize
 from .scores import BANDS, RISK, ScoreLine, present_scores
 from .urgent import ActNow, present_act_now
@@ -32,6 +33,7 @@ __all__ = [
     "generic",
     "humanize",
     "label_for",
+    "missing_information",
     "present_act_now",
     "present_contact",
     "present_flags",

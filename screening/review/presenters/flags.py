@@ -20,6 +20,9 @@ _SEVERITY_WORDS = {
 }
 # Keyed by the engine's severities: one it adds without words here fails at import.
 SEVERITY_LABELS = {severity: _SEVERITY_WORDS[severity] for severity in SEVERITIES}
+# The one flag whose evidence is what the intake does not say: the staff page lists it as
+# "still missing" in the summary rather than as evidence.
+MISSING_INFO = "RV_MISSING_INFO"
 
 
 @dataclass
@@ -41,6 +44,10 @@ class FlagView:
     source: str
     evidence: list[EvidenceLine]
 
+    @property
+    def lists_missing(self) -> bool:
+        return self.code == MISSING_INFO
+
 
 def _evidence(item: dict, sections: list[Section]) -> EvidenceLine:
     key = item.get("key", "")
@@ -49,6 +56,11 @@ def _evidence(item: dict, sections: list[Section]) -> EvidenceLine:
     missing = bool(item.get("missing"))
     answer = fmt.not_answered() if missing else describe(key, item.get("answer"))
     return EvidenceLine(key, label_for(key), answer, missing, exact[0].anchor if exact else None)
+
+
+def missing_information(flags: list[FlagView]) -> list[EvidenceLine]:
+    """What the screening needed and the intake does not say (absent, null or "unsure")."""
+    return [line for flag in flags if flag.lists_missing for line in flag.evidence]
 
 
 def present_flags(flags: list[dict] | None, sections: list[Section]) -> list[FlagView]:
