@@ -1,7 +1,6 @@
 """Form pieces shared by the public and the staff forms."""
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Django's own words for an empty required field, which name nothing.
@@ -11,11 +10,12 @@ _CHOSEN = (forms.ChoiceField, forms.ModelChoiceField, forms.ModelMultipleChoiceF
 
 def plain_required_message(field: forms.Field) -> str:
     """ "Choose “Clinician”." or "Enter “Reason”.": the field named, as the patient side does
-    ("Enter your name..."), for a field that set no message of its own."""
-    verb = gettext("Choose “%(label)s”.") if isinstance(field, _CHOSEN) else None
+    ("Enter your name..."), for a field that set no message of its own. In English: staff pages
+    are (clinic.language), and the patient's forms write each message themselves."""
+    verb = "Choose “%(label)s”." if isinstance(field, _CHOSEN) else "Enter “%(label)s”."
     if isinstance(field, forms.BooleanField):
-        verb = gettext("Tick “%(label)s”.")
-    return (verb or gettext("Enter “%(label)s”.")) % {"label": field.label or gettext("this")}
+        verb = "Tick “%(label)s”."
+    return verb % {"label": field.label or "this field"}
 
 
 class PlainRequiredMessages(forms.BaseForm):
