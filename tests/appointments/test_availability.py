@@ -179,7 +179,7 @@ def test_coordinator_adds_one_slot(client, coordinator, casey):
         ({"slot-end_time": "13:00"}, "end_time", "end time must be after the start time"),
         ({"slot-day": "2020-01-06"}, "day", "already passed"),
         ({"slot-start_time": "14:30", "slot-end_time": "15:30"}, "start_time", "overlapping"),
-        ({"slot-clinician": ""}, "clinician", "This field is required."),
+        ({"slot-clinician": ""}, "clinician", "Choose the clinician."),
         (
             {"slot-day": "2027-03-14", "slot-start_time": "02:15", "slot-end_time": "02:45"},
             "start_time",
@@ -215,7 +215,7 @@ def test_a_bad_slot_is_explained_next_to_the_field(
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"pattern-weekdays": []}, "weekdays", "This field is required."),
+        ({"pattern-weekdays": []}, "weekdays", "Choose at least one day of the week."),
         ({"pattern-slot_minutes": "500"}, "slot_minutes", "less than or equal to 240"),
         ({"pattern-end_time": "09:30"}, "slot_minutes", "must fit between"),
         ({"pattern-last_day": "2027-01-01"}, "last_day", "on or after the first day"),

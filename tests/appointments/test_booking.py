@@ -419,7 +419,9 @@ def test_move_cancel_and_mark_through_the_pages(client, coordinator, casey, req)
     assert moved.status_code == 302
     assert last_message(early) == "An appointment can be marked only once it has started."
     assert no_reason.status_code == 200
-    assert no_reason.context["cancel_form"].errors["reason"] == ["This field is required."]
+    assert no_reason.context["cancel_form"].errors["reason"] == [
+        "Enter the reason: it is kept in the history."
+    ]
     assert cancelled.status_code == 302
     appointment.refresh_from_db()
     assert (appointment.slot, appointment.mode, appointment.status) == (
