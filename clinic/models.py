@@ -5,9 +5,15 @@ and the admin offers no way to add, change or delete one. `detail` holds codes, 
 references only, never health information, so the trail itself needs no encryption.
 """
 
+import hashlib
+import ipaddress
+import json
+from datetime import UTC
+
+import pgtrigger
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,7 +67,48 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} records are never deleted")
 
 
+# Any constant will do: it names the one lock all writers of the audit trail queue on.
+AUDIT_CHAIN_LOCK = 7_204_311
+
+
+def _lock_chain(connection):
+    """Serialise appends so two writers never fork the chain: a transaction-level advisory lock
+    on PostgreSQL (released at commit); SQLite already lets one writer in at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK])
+
+
+def _last_hash(manager_or_queryset):
+    last = manager_or_queryset.order_by("-id").values_list("hash", flat=True).first()
+    return last or ""
+
+
 class AuditEventQuerySet(AppendOnlyQuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Bulk appends (benchmarks, imports) are chained too, in the order given."""
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            _lock_chain(connections[self.db])
+            previous = _last_hash(AuditEvent.objects.using(self.db))
+            for event in objs:
+                event.seal(previous)
+                previous = event.hash
+            return super().bulk_create(objs, *args, **kwargs)
+
+    def broken_link(self):
+        """The first event whose content or link to the one before no longer matches, as
+        (event, what is wrong), or None when the whole chain holds. Reads in id order, in
+        batches, so a long trail never sits in memory at once."""
+        previous = ""
+        for event in self.order_by("id").iterator(chunk_size=2000):
+            if event.previous_hash != previous:
+                return event, "does not follow the event before it (one was removed or changed)"
+            if event.hash != event.content_hash():
+                return event, "its content was changed after it was written"
+            previous = event.hash
+        return None
+
     def for_reference(self, reference):
         # Exact matches (as typed, or upper-case as submission references are stored) so the
         # index on target_reference serves the filter; iexact would scan the whole trail.
@@ -119,6 +166,10 @@ class AuditEvent(AppendOnlyModel):
     target_reference = models.CharField(max_length=40, blank=True, editable=False)
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     detail = models.JSONField(default=dict, blank=True, editable=False)
+    # Tamper evidence: each event's hash covers its content and the hash of the event before
+    # it, so changing or removing any row breaks every link after it (manage.py verify_audit).
+    previous_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -130,11 +181,51 @@ class AuditEvent(AppendOnlyModel):
             models.Index(fields=["action", "-at"], name="audit_action"),
             models.Index(fields=["target_reference", "-at"], name="audit_reference"),
         ]
+        # The ORM already refuses (AppendOnlyModel); this refuses in the database itself, for
+        # raw SQL and other clients too. TRUNCATE (test flushes) fires no row trigger.
+        triggers = [
+            pgtrigger.Protect(
+                name="audit_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            )
+        ]
+
         # Nobody adds, changes or deletes audit events by hand; administrators may read them.
         default_permissions = ("view",)
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            return super().save(*args, **kwargs)  # refused by AppendOnlyModel
+        using = kwargs.get("using") or router.db_for_write(type(self))
+        with transaction.atomic(using=using):
+            _lock_chain(connections[using])
+            self.seal(_last_hash(type(self).objects.using(using)))
+            super().save(*args, **kwargs)
+
+    def content_hash(self) -> str:
+        content = {
+            "at": self.at.astimezone(UTC).isoformat() if self.at else "",
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "target_reference": self.target_reference,
+            # As the database gives it back (PostgreSQL's inet rewrites IPv6 its own way).
+            "ip_address": ipaddress.ip_address(self.ip_address).compressed
+            if self.ip_address
+            else "",
+            "detail": self.detail,
+            "previous_hash": self.previous_hash,
+        }
+        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def seal(self, previous_hash: str):
+        self.previous_hash = previous_hash
+        self.hash = self.content_hash()
 
     @property
     def target_label(self) -> str:

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "axes",
     "django_otp",
+    "pgtrigger",
     "django_otp.plugins.otp_totp",
     # Single-use recovery codes for a lost phone (clinic.two_factor).
     "django_otp.plugins.otp_static",
