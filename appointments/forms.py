@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from appointments.availability import to_utc
@@ -19,8 +19,8 @@ from appointments.models import (
     DayPart,
     Mode,
     Slot,
-    local_label,
 )
+from clinic import datetimes
 from clinic.forms import HoneypotMixin, PlainRequiredMessages
 from clinic.roles import CLINICIAN
 
@@ -90,14 +90,17 @@ class ConsultationRequestForm(HoneypotMixin):
         days = {}
         for slot in slots:
             self.slots[slot.pk] = slot
-            time = pgettext("time format", "g:i A")
-            start, end = local_label(slot.starts_at, time), local_label(slot.ends_at, time)
-            day = local_label(slot.starts_at, pgettext("date format", "l j F"))
-            days.setdefault(day, []).append(
+            # Grouped by day, and each option says its day too: a closed select shows only
+            # the chosen option, never its group.
+            mode = str(slot.get_mode_display())
+            days.setdefault(datetimes.day(slot.starts_at), []).append(
                 (
                     slot.pk,
-                    gettext("%(start)s to %(end)s, %(mode)s")
-                    % {"start": start, "end": end, "mode": slot.get_mode_display()},
+                    gettext("%(time)s, %(mode)s")
+                    % {
+                        "time": datetimes.time_range(slot.starts_at, slot.ends_at),
+                        "mode": mode[:1].lower() + mode[1:],
+                    },
                 )
             )
         self.fields["slot"].choices = [

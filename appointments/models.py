@@ -22,11 +22,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, IntegerField, Min, Q, Value, When
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from clinic import crypto
+from clinic import crypto, datetimes
 from clinic.fields import EncryptedTextField
 from screening.models import Outcome
 
@@ -36,19 +35,14 @@ PICK_NOTICE = timedelta(hours=24)
 PICK_HORIZON = timedelta(weeks=4)
 
 
-def local_label(when, fmt=None):
-    """A UTC time in the clinic's zone, e.g. "Tue 1 Dec 2026, 9:00 AM" (in Spanish "martes 1 de
-    diciembre de 2026, 09:00": the format is translated with the page)."""
-    return date_format(timezone.localtime(when), fmt or pgettext("date format", "D j M Y, g:i A"))
+def local_label(when):
+    """An appointment's start in the clinic's zone, "Tuesday, December 1, 2026, 9:00 AM" (in
+    Spanish "martes 1 de diciembre de 2026, 09:00"; clinic.datetimes)."""
+    return datetimes.day_and_time(when)
 
 
 def time_range_label(starts_at, ends_at):
-    local_end = timezone.localtime(ends_at)
-    return gettext("%(start)s to %(end)s %(zone)s") % {
-        "start": local_label(starts_at),
-        "end": date_format(local_end, pgettext("time format", "g:i A")),
-        "zone": local_end.tzname(),
-    }
+    return datetimes.time_range(starts_at, ends_at)
 
 
 def calendar_uid(appointment_id):
@@ -309,7 +303,8 @@ class AppointmentRequest(models.Model):
 
     @property
     def windows(self):
-        """The preferred windows as the clinic reads them, e.g. "Tue 1 Dec: Morning (...)"."""
+        """The preferred windows as the clinic reads them, e.g. "Tuesday, December 1, 2026: Morning
+        (...)"."""
         labels = []
         for window in self.preferred_windows or []:
             try:
@@ -317,8 +312,7 @@ class AppointmentRequest(models.Model):
                 part = DayPart(window["part"]).label
             except (KeyError, TypeError, ValueError):
                 continue
-            day_format = pgettext("date format", "D j M Y")
-            labels.append(f"{date_format(day, day_format)}: {part}")
+            labels.append(f"{datetimes.day(day)}: {part}")
         return labels
 
     def set_status(self, status):

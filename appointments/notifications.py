@@ -22,12 +22,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 from django_tasks import task
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from appointments.models import Mode, Notification, calendar_uid
+from clinic import datetimes
 
 logger = logging.getLogger(__name__)
 
@@ -198,13 +198,7 @@ def _build_message(notification, *, timeout=None):
 
 
 def _when(notification):
-    start = timezone.localtime(notification.starts_at)
-    end = timezone.localtime(notification.ends_at)
-    return gettext("%(start)s to %(end)s (%(zone)s)") % {
-        "start": date_format(start, pgettext("date format", "l j F Y, g:i A")),
-        "end": date_format(end, pgettext("time format", "g:i A")),
-        "zone": end.tzname(),
-    }
+    return datetimes.time_range(notification.starts_at, notification.ends_at)
 
 
 def calendar_file(notification):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from clinic import crisis, language
+from clinic import crisis, datetimes, language
 
 register = template.Library()
 
@@ -53,3 +53,28 @@ def isotime(moment):
     if moment is None:
         return ""
     return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+# One way to write dates and times (clinic/datetimes.py), in the clinic's zone as |date is.
+@register.filter(expects_localtime=True)
+def day(value):
+    """ "Tuesday, December 8, 2026"."""
+    return datetimes.day(value)
+
+
+@register.filter(expects_localtime=True)
+def clock(value):
+    """ "10:00 AM" (Spanish "10:00")."""
+    return datetimes.time(value)
+
+
+@register.filter(expects_localtime=True)
+def day_and_time(value):
+    """ "Tuesday, December 8, 2026, 10:00 AM": an appointment."""
+    return datetimes.day_and_time(value)
+
+
+@register.filter(expects_localtime=True)
+def moment(value):
+    """ "Dec 8, 2026, 8:01 PM": when something happened."""
+    return datetimes.moment(value)

@@ -5,8 +5,8 @@ reason: an email can be read on a lock screen or forwarded, the page checks who 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.utils import translation
-from django.utils.formats import date_format
 
+from clinic import datetimes
 from screening.alerts.rota import clinic_zone
 from screening.models import UrgentAlert
 
@@ -25,7 +25,7 @@ WHAT = {
 
 def local_time(moment):
     local = moment.astimezone(clinic_zone())
-    return f"{date_format(local, 'l j F Y, g:i A')} ({local.tzname()})"
+    return f"{datetimes.day_and_time(local)} ({local.tzname()})"
 
 
 def link(alert):

@@ -3,8 +3,9 @@ clinician first: honestly, from the on-call rota, in the clinic's time zone."""
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext
 
+from clinic import datetimes
 from screening.alerts.rota import clinic_zone, next_on_call
 from screening.models import UrgentAlert
 
@@ -14,22 +15,23 @@ SEEN = "seen"  # a clinician has acknowledged the alert
 
 
 def from_words(moment, now) -> str:
-    """ "8:00 AM (EST) today", "... tomorrow, Tuesday", "... on Monday", "... on Monday 12
-    January", in the clinic's time zone, in the page's language ("hoy a las 08:00 (EST)")."""
+    """ "8:00 AM (EST) today", "... tomorrow, Tuesday", "... on Monday", "... on Monday,
+    January 12, 2027", in the clinic's time zone, in the page's language ("hoy a las 08:00
+    (EST)"; clinic.datetimes)."""
     zone = clinic_zone()
     local = moment.astimezone(zone)
-    clock = f"{date_format(local, pgettext('time format', 'g:i A'))} ({local.tzname()})"
+    clock = f"{datetimes.time(local)} ({local.tzname()})"
     days = (local.date() - now.astimezone(zone).date()).days
     if days <= 0:
         return gettext("%(clock)s today") % {"clock": clock}
+    # "l", the weekday's name, is written the same way in every language.
     if days == 1:
-        day = date_format(local, pgettext("weekday format", "l"))
+        day = date_format(local, "l")
         return gettext("%(clock)s tomorrow, %(day)s") % {"clock": clock, "day": day}
     if days < 7:
-        day = date_format(local, pgettext("weekday format", "l"))
+        day = date_format(local, "l")
         return gettext("%(clock)s on %(day)s") % {"clock": clock, "day": day}
-    day = date_format(local, pgettext("date format", "l j F"))
-    return gettext("%(clock)s on %(day)s") % {"clock": clock, "day": day}
+    return gettext("%(clock)s on %(day)s") % {"clock": clock, "day": datetimes.day(local)}
 
 
 def confirmation_notice(submission, now=None) -> dict:

@@ -46,7 +46,7 @@ def test_the_rota_pages_say_who_is_on_call_now(administrator, weekday_rota):
 
     assert "On call now: Casey Clinician." in page("/admin/screening/oncallshift/", MONDAY_MORNING)
     saturday = datetime(2026, 3, 7, 15, tzinfo=UTC)
-    assert "Nobody is on call now; next from Monday 9 March 2026, 8:00 AM (EDT)." in page(
+    assert "Nobody is on call now; next from Monday, March 9, 2026, 8:00 AM (EDT)." in page(
         "/admin/screening/oncallchange/", saturday
     )
 

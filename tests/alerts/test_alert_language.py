@@ -27,4 +27,4 @@ def test_the_alert_after_a_spanish_intake_is_in_english(weekday_rota, mailoutbox
 
     (message,) = mailoutbox
     assert message.subject == "An urgent intake is waiting"
-    assert "Since: Monday 2 March 2026, 9:05 AM (EST)" in message.body
+    assert "Since: Monday, March 2, 2026, 9:05 AM (EST)" in message.body

@@ -117,7 +117,7 @@ def test_the_on_call_clinician_gets_an_email_without_name_or_health_information(
     (message,) = mailoutbox
     assert message.to == ["casey@clinic.example"]
     assert message.subject == "An urgent intake is waiting"
-    assert "Since: Monday 2 March 2026, 9:05 AM (EST)" in message.body
+    assert "Since: Monday, March 2, 2026, 9:05 AM (EST)" in message.body
     link = f"http://127.0.0.1:8000/staff/submissions/{submission.reference}/"
     assert f"Open it (staff sign-in): {link}" in message.body
     text = (message.subject + message.body).lower().replace("harbor ketamine clinic", "")

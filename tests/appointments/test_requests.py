@@ -111,7 +111,7 @@ def test_request_page_shows_contact_details_and_history(client, coordinator):
 
     assert "jordan.rivera@example.org" in body
     assert 'href="tel:+19105550142"' in body
-    assert "Tue 8 Jan 2030: Morning" in body
+    assert "Tuesday, January 8, 2030: Morning" in body
     assert "Urgent:</strong> contact this person first" in body
     assert "Text message" in body
 
@@ -149,7 +149,7 @@ def test_submission_include_lists_requests_and_appointments(coordinator):
     html = render_to_string("staff/_submission_appointments.html", {"submission": submission})
 
     assert "Booked" in html and "by video" in html
-    assert "Tue 8 Jan 2030: Evening" in html
+    assert "Tuesday, January 8, 2030: Evening" in html
     assert appointment.label in html
     assert reverse("appointments_staff:request_detail", args=[req.pk]) in html
 

@@ -40,8 +40,8 @@ def test_sections_follow_the_intake_steps_with_human_labels():
     ]
     rows = rows_by_key(sections)
     assert rows["medical.bp_systolic"].label == "Blood pressure, most recent reading"
-    assert rows["medical.bp_systolic"].value == "128/82 mmHg on 2 Nov 2026"
-    assert rows["about.date_of_birth"].value == "14 Mar 1987"
+    assert rows["medical.bp_systolic"].value == "128/82 mmHg on Nov 2, 2026"
+    assert rows["about.date_of_birth"].value == "Mar 14, 1987"
     assert rows["medical.hypertension"].value == "Yes, controlled with treatment"
     assert rows["questionnaires.phq9[1]"].value == "3: Nearly every day"
     assert rows["questionnaires.cssrs.q3"].value == "Not asked"
@@ -121,7 +121,7 @@ def test_labels_and_descriptions_of_evidence_keys():
     assert describe("questionnaires.phq9", [1, 1, 0, 0, 0, 0, 0, 0, 1]) == (
         "1, 1, 0, 0, 0, 0, 0, 0, 1 (total 3)"
     )
-    assert describe("medical.bp_measured_on", "2026-11-02") == "2 Nov 2026"
+    assert describe("medical.bp_measured_on", "2026-11-02") == "Nov 2, 2026"
 
 
 def test_scores_with_bands():

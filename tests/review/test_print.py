@@ -37,7 +37,7 @@ def test_print_page_has_answers_scores_flags_and_decisions(clinician, urgent):
         "PHQ-9 (depression)",
         "RISK_PHQ9_ITEM9",
         "8. Consent",
-        "128/82 mmHg on 2 Nov 2026",
+        "128/82 mmHg on Nov 2, 2026",
         "[evidence: RISK_PHQ9_ITEM9]",
         "Needs a psychiatric review first.",
         "Letter from Dr. Lee.",

@@ -128,7 +128,7 @@ def test_every_answer_of_a_complete_intake_has_a_staff_label_and_words(complete)
     )
     assert rows["support_page_shown_at"].label == "Crisis support page shown"
     assert re.fullmatch(
-        r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", rows["support_page_shown_at"].value
+        r"[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M", rows["support_page_shown_at"].value
     )
     assert rows["questionnaire_version"].value == complete.questionnaire_version
 
@@ -175,7 +175,7 @@ def test_a_key_the_definition_does_not_know_is_the_only_one_labelled_from_its_na
     assert "Favourite colour green" in text
     assert "Other answers" in text
     # Even a newer key's timestamp reads as a date and time.
-    assert "Follow up at 1 Dec 2026, 09:30" in text
+    assert "Follow up at Dec 1, 2026, 9:30 AM" in text
     assert not ISO_DATE_OR_TIME.search(text)
 
 

@@ -38,7 +38,8 @@ def test_answers_are_grouped_by_intake_step_in_order(clinician, urgent):
     positions = [body.index(title) for title in titles]
     assert positions == sorted(positions)
     assert re.search(
-        r"Blood pressure, most recent reading.{0,120}</dt> <dd[^>]*>128/82 mmHg on 2 Nov 2026</dd>",
+        r"Blood pressure, most recent reading.{0,120}</dt> "
+        r"<dd[^>]*>128/82 mmHg on Nov 2, 2026</dd>",
         body,
     )
     assert "sertraline, up to 150 mg a day, for 10 weeks, in this episode" in body

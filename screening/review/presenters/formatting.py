@@ -1,5 +1,6 @@
 """How one answer reads to staff: codes through the questionnaire's staff labels, dates and times
-in the clinic's time zone ("2 Nov 2026", "20 Nov 2026, 15:03"), numbers with their unit.
+in the clinic's time zone ("Nov 2, 2026", "Nov 20, 2026, 3:03 PM": clinic.datetimes), numbers
+with their unit.
 
 Each formatter takes one JSON value from a clinic-intake/1 document and returns a string; none
 of them raises, whatever the value, so an odd or newer intake never breaks a page.
@@ -12,17 +13,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
+from clinic import datetimes
 from screening import questionnaire as q
 from screening.questionnaire import Choices, Question
 
 Formatter = Callable[[Any], str]
 
-DATE_FORMAT = "j M Y"
-DATETIME_FORMAT = "j M Y, H:i"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}.*")
 # Every yes / no / unsure / not applicable answer the format stores, with its staff label.
@@ -77,7 +76,7 @@ def date(value: Any) -> str:
         day = dt.date.fromisoformat(str(value)[:10])
     except ValueError:
         return str(value)
-    return date_format(day, DATE_FORMAT)
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 def datetime(value: Any) -> str:
@@ -90,9 +89,7 @@ def datetime(value: Any) -> str:
             moment = dt.datetime.fromisoformat(str(value))
         except ValueError:
             return str(value)
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment)
-    return date_format(moment, DATETIME_FORMAT)
+    return datetimes.moment(moment)
 
 
 def choice(choices: Choices | None) -> Formatter:
