@@ -3,7 +3,9 @@ private link of a submitted intake. A patient never sees their screening outcome
 is urgent they see crisis resources and that the clinic will contact them first."""
 
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -12,7 +14,7 @@ from django_ratelimit.decorators import ratelimit
 from appointments import booking
 from appointments.forms import CallbackForm, ConsultationRequestForm
 from appointments.models import Appointment, Slot
-from clinic import language
+from clinic import language, private_links
 from screening.models import Draft, Outcome
 
 # A public form that stores a name and a phone: enough for a person who mistypes, not for a
@@ -54,11 +56,37 @@ def _submission_for(request, token):
     return submission, None
 
 
-def _link_problem(request, token, problem):
+def _link_problem(request, problem):
     if problem == "invalid":
         # Expired, mistyped and never-existing links look the same.
         return render(request, "appointments/link_invalid.html", status=404)
-    return render(request, "appointments/finish_intake.html", {"token": token})
+    return render(request, "appointments/finish_intake.html")
+
+
+def _bound_submission(request):
+    """(submission, None) for the link this browser opened (clinic.private_links), else
+    (None, the page to show instead), asking for the link again when there is none."""
+    token = private_links.bound_token(request)
+    if token is None:
+        return None, render(request, "intake/link_needed.html", status=403)
+    submission, problem = _submission_for(request, token)
+    return submission, _link_problem(request, problem) if problem else None
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def open_link(request, token, then=""):
+    """The private link: bound to this browser, then the page without the token. A form posted
+    from a tab opened before the exchange existed is sent on with its answers (307 keeps the
+    method and the body)."""
+    _submission, problem = _submission_for(request, token)
+    if problem == "invalid":
+        return _link_problem(request, problem)
+    page = "appointments:cancel_request" if then == "cancel" else "appointments:request_for_intake"
+    response = HttpResponseRedirect(reverse(page))
+    if request.method == "POST":
+        response.status_code = 307
+    return private_links.bind(response, token)
 
 
 def _current_request(submission):
@@ -73,11 +101,11 @@ def _current_request(submission):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=LINK_POSTS_PER_HOUR, method="POST")
-def request_for_intake(request, token):
-    submission, problem = _submission_for(request, token)
-    if problem:
-        return _link_problem(request, token, problem)
-    context = {"token": token, "urgent": submission.outcome == Outcome.URGENT}
+def request_for_intake(request):
+    submission, elsewhere = _bound_submission(request)
+    if elsewhere:
+        return elsewhere
+    context = {"urgent": submission.outcome == Outcome.URGENT}
     current = _current_request(submission)
     if current is not None:
         booked = next(
@@ -95,7 +123,7 @@ def request_for_intake(request, token):
     )
     if form.caught_bot:
         # Nothing stored; the page simply shows again.
-        return redirect("appointments:request_for_intake", token=token)
+        return redirect("appointments:request_for_intake")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -112,29 +140,29 @@ def request_for_intake(request, token):
             form.add_error(error.field, error.message)
         if not form.errors:
             messages.success(request, gettext("Thank you: we have your request."))
-            return redirect("appointments:request_for_intake", token=token)
+            return redirect("appointments:request_for_intake")
     return render(request, "appointments/request_form.html", {**context, "form": form})
 
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=LINK_POSTS_PER_HOUR, method="POST")
-def cancel_request(request, token):
-    submission, problem = _submission_for(request, token)
-    if problem:
-        return _link_problem(request, token, problem)
+def cancel_request(request):
+    submission, elsewhere = _bound_submission(request)
+    if elsewhere:
+        return elsewhere
     current = _current_request(submission)
     if current is None:
-        return redirect("appointments:request_for_intake", token=token)
+        return redirect("appointments:request_for_intake")
     if request.method == "POST":
         booking.cancel_by_patient(current)
         messages.success(
             request, gettext("Your request is cancelled. You can ask again at any time.")
         )
-        return redirect("appointments:request_for_intake", token=token)
+        return redirect("appointments:request_for_intake")
     booked = current.appointments.filter(status=Appointment.Status.BOOKED).first()
     return render(
         request,
         "appointments/cancel_confirm.html",
-        {"token": token, "current": current, "appointment": booked},
+        {"current": current, "appointment": booked},
     )

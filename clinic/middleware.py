@@ -49,6 +49,8 @@ PERMISSIONS_POLICY = ", ".join(
 )
 # Pages for staff, their sign-in and the admin: never listed by a search engine, never stored.
 STAFF_PREFIXES = ("/staff/", "/admin/", "/accounts/")
+# The pages a private link opens once exchanged for its cookie (clinic.private_links).
+PRIVATE_LINK_PREFIXES = ("/intake/my/", "/appointments/my-request/")
 
 
 class PrivatePagesMiddleware:
@@ -56,7 +58,8 @@ class PrivatePagesMiddleware:
 
     - `Permissions-Policy` on every response (PERMISSIONS_POLICY);
     - `X-Robots-Tag: noindex, nofollow` on every page reached through a private link (a route
-      with a `token`: /intake/r/..., /appointments/request/<token>/...) and on staff pages,
+      with a `token`: /intake/r/..., /appointments/request/<token>/...), on the pages it opens
+      without the token (PRIVATE_LINK_PREFIXES) and on staff pages,
       their sign-in and the admin; /robots.txt asks crawlers to stay out of them too;
     - `Cache-Control: no-store` (Django's never_cache) on staff pages, sign-in and the admin.
 
@@ -75,7 +78,8 @@ class PrivatePagesMiddleware:
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         match = getattr(request, "resolver_match", None)
         staff = request.path.startswith(STAFF_PREFIXES)
-        if staff or (match is not None and "token" in match.kwargs):
+        private = request.path.startswith(PRIVATE_LINK_PREFIXES)
+        if staff or private or (match is not None and "token" in match.kwargs):
             response["X-Robots-Tag"] = "noindex, nofollow"
         if staff:
             add_never_cache_headers(response)

@@ -313,13 +313,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact": {"()": "clinic.reporting.RedactPrivateLinks"}},
+    "filters": {
+        "redact": {"()": "clinic.reporting.RedactPrivateLinks"},
+        # Query strings and private-link tokens out of request lines (clinic/access_log.py).
+        "redact_access": {"()": "clinic.access_log.RedactAccessLog"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
             "filters": ["redact"],
         },
+        # runserver's request lines; in production gunicorn writes them (clinic/gunicorn_conf.py).
+        "access": {"class": "logging.StreamHandler", "filters": ["redact_access"]},
         "mail_admins": {
             "level": "ERROR",
             "class": "django.utils.log.AdminEmailHandler",
@@ -337,6 +343,7 @@ LOGGING = {
         # Failures and lockouts (usernames and addresses, never passwords or codes); not every
         # successful sign-in, which the audit trail already has.
         "axes": {"level": "WARNING"},
+        "django.server": {"handlers": ["access"], "level": "INFO", "propagate": False},
     },
 }
 

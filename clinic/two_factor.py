@@ -47,7 +47,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic import audit, sign_in_guard
+from clinic import audit, private_links, sign_in_guard
 from clinic.client import client_ip_or_unknown
 from clinic.models import AuditEvent
 
@@ -287,7 +287,8 @@ def invitation_refusal(user):
 
 def send_invitation(request, user):
     """E-mail the staff member a link to enrol an authenticator app, and audit it."""
-    link = settings.SITE_URL + reverse("two_factor_invitation", args=[make_invitation(user)])
+    path = reverse("two_factor_invitation", args=[make_invitation(user)])
+    link = private_links.absolute(request, path)
     context = {
         "user": user,
         "link": link,

@@ -26,6 +26,8 @@ def privacy(request):
 # API. The pages answer `X-Robots-Tag: noindex, nofollow` themselves (clinic.middleware).
 ROBOTS_TXT = """User-agent: *
 Disallow: /intake/r/
+Disallow: /intake/my/
+Disallow: /appointments/my-request/
 Disallow: /staff/
 Disallow: /admin/
 Disallow: /accounts/

@@ -16,12 +16,11 @@ def error_anchor(bound_field):
 
 
 @register.inclusion_tag("appointments/_patient_state.html", takes_context=True)
-def patient_appointment(context, submission, token, level=2, on_request_page=False):
+def patient_appointment(context, submission, level=2, on_request_page=False):
     """Where the person's consultation stands (appointments.patient_status), for the pages their
     private link opens: the intake's status page and the request page say the same."""
     return {
         "appointment_state": state_of(submission),
-        "token": token,
         "level": level,
         "on_request_page": on_request_page,
         "clinic_phone": context.get("clinic_phone", ""),

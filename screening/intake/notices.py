@@ -7,7 +7,8 @@
 - "Stop for now" from the support page: the clinic cannot see answers that are not sent, and a
   short "please call me" request that alerts the clinician on call, without the intake.
 
-Like every page under /intake/r/, never cached; the token appears in the path only.
+Like every page under /intake/my/, never cached, and found from the private link this browser
+opened (screening.intake.views.with_private_link), never from a token in the address.
 """
 
 from django import forms
@@ -25,7 +26,7 @@ from screening.alerts.notice import from_words
 from screening.alerts.rota import next_on_call
 from screening.intake import flow, steps
 from screening.intake.forms import CallMeForm
-from screening.intake.views import go, private_link, unsent_draft
+from screening.intake.views import go, private_link, unsent_draft, with_private_link
 from screening.models import CallMeRequest, UrgentAlert, current_thresholds_or_defaults
 
 # A public form that stores a name and a phone and alerts a clinician: enough for a person who
@@ -36,6 +37,7 @@ CALL_ME_PER_HOUR = "10/h"
 @never_cache
 # GET only: opening the page records that the notice was shown, which a HEAD does not do.
 @require_GET
+@with_private_link
 def medical_notice(request, token):
     """What to do about a blood-pressure reading in the crisis range, then on with the intake."""
     draft, elsewhere = unsent_draft(request, token)
@@ -44,36 +46,35 @@ def medical_notice(request, token):
     if draft.under_min_age or not flow.reading_in_crisis_range(
         (draft.answers or {}).get(steps.MEDICAL.slug)
     ):
-        return go(token, flow.resume_target(draft))
+        return go(flow.resume_target(draft))
     flow.show_medical_notice(draft)
     return render(
         request,
         "intake/medical_notice.html",
         {
-            "token": token,
-            "next_url": _url_of(token, flow.resume_target(draft)),
-            "medical_url": _url_of(token, steps.MEDICAL.slug),
+            "next_url": _url_of(flow.resume_target(draft)),
+            "medical_url": _url_of(steps.MEDICAL.slug),
         },
     )
 
 
 @never_cache
 @require_safe
+@with_private_link
 def for_adults(request, token):
     """For someone whose date of birth is under the clinic's minimum age: kindly, no questions."""
     draft, elsewhere = unsent_draft(request, token)
     if elsewhere:
         return elsewhere
     if not draft.under_min_age:
-        return go(token, flow.resume_target(draft))
+        return go(flow.resume_target(draft))
     return render(
         request,
         "intake/for_adults.html",
         {
-            "token": token,
             "min_age": current_thresholds_or_defaults().min_age,
             "chat_url": crisis.CHAT_URL,
-            "about_url": _url_of(token, steps.FIRST.slug),
+            "about_url": _url_of(steps.FIRST.slug),
         },
     )
 
@@ -81,6 +82,7 @@ def for_adults(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=CALL_ME_PER_HOUR, method="POST", group="intake-call-me")
+@with_private_link
 def stop_for_now(request, token):
     """ "Stop for now" from the support page, with the "please call me" request."""
     draft, elsewhere = unsent_draft(request, token)
@@ -89,7 +91,7 @@ def stop_for_now(request, token):
     form = CallMeForm(request.POST or None)
     if form.caught_bot:
         # Nothing stored and nobody alerted; the same page a person gets next.
-        return redirect("intake:call_me_sent", token=token)
+        return redirect("intake:call_me_sent")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
@@ -102,15 +104,14 @@ def stop_for_now(request, token):
             )
             # In this transaction: the alert's tasks commit with the request, or not at all.
             raise_urgent_alert(call, UrgentAlert.Reason.CALL_REQUEST, page=call_me_staff_page(call))
-        return redirect("intake:call_me_sent", token=token)
+        return redirect("intake:call_me_sent")
     return render(
         request,
         "intake/stop_for_now.html",
         {
-            "token": token,
             "form": form,
             "errors": _error_list(form) if form.is_bound else [],
-            "private_link": private_link(token),
+            "private_link": private_link(request, token),
             "expires_at": draft.expires_at,
         },
     )
@@ -118,6 +119,7 @@ def stop_for_now(request, token):
 
 @never_cache
 @require_safe
+@with_private_link
 def call_me_sent(request, token):
     draft, elsewhere = unsent_draft(request, token)
     if elsewhere:
@@ -128,10 +130,9 @@ def call_me_sent(request, token):
         request,
         "intake/call_me_sent.html",
         {
-            "token": token,
             "on_call_now": start == now,
             "from": from_words(start, now) if start and start != now else "",
-            "private_link": private_link(token),
+            "private_link": private_link(request, token),
             "expires_at": draft.expires_at,
         },
     )
@@ -152,5 +153,5 @@ def _error_list(form) -> list[tuple[str, str]]:
     return found
 
 
-def _url_of(token, target):
-    return go(token, target).url
+def _url_of(target):
+    return go(target).url

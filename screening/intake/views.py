@@ -1,27 +1,30 @@
 """The patient intake: welcome, one page per step, the support page, save-for-later, review and
 submit, and the "your intake" page that the private link opens afterwards.
 
-The private token appears only in URL paths (never in cookies, messages, logs or emails other
-than the one the person asks for), and every page under /intake/r/ is never cached.
+The private link /intake/r/<token>/ is exchanged on opening for a cookie bound to this browser
+(clinic.private_links), and every other page is under /intake/my/ without the token: it is in
+no page's address, no Referer and one access-log line. The link itself is shown only in the
+copy box and in the email the person asks for. Every page here is never cached.
 """
 
 import logging
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
 from django.db import InterfaceError, OperationalError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
-from clinic import language
+from clinic import language, private_links
 from clinic.forms import StartIntakeForm
 from screening.alerts.notice import confirmation_notice
 from screening.intake import flow, steps
@@ -40,8 +43,28 @@ EMAILS_PER_HOUR = "20/h"
 STEP_POSTS_PER_HOUR = "600/h"
 
 
-def private_link(token: str) -> str:
-    return settings.SITE_URL + reverse("intake:resume", args=[token])
+def private_link(request, token: str) -> str:
+    """The link the person keeps: on this server's address in development, SITE_URL otherwise."""
+    return private_links.absolute(request, reverse("intake:resume", args=[token]))
+
+
+def link_needed(request):
+    # A page under /intake/my/ without the cookie: another browser, or this one after closing.
+    return render(request, "intake/link_needed.html", status=403)
+
+
+def with_private_link(view):
+    """The view gets the token this browser's private link bound (clinic.private_links), or the
+    person is asked to open their link again."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        token = private_links.bound_token(request)
+        if token is None:
+            return link_needed(request)
+        return view(request, *args, token=token, **kwargs)
+
+    return wrapper
 
 
 def link_invalid(request):
@@ -69,7 +92,7 @@ def unsent_draft(request, token):
     if draft is None:
         return None, link_invalid(request)
     if flow.is_sent(draft):
-        return None, redirect("intake:status", token=token)
+        return None, redirect("intake:status")
     return draft, None
 
 
@@ -78,7 +101,7 @@ def step_draft(request, token, step):
     belongs when this step is not open to them yet."""
     draft, elsewhere = unsent_draft(request, token)
     if elsewhere is None and (target := flow.detour(draft, step)):
-        return None, go(token, target)
+        return None, go(target)
     return draft, elsewhere
 
 
@@ -89,10 +112,10 @@ PAGES = {
 }
 
 
-def go(token: str, target: str):
+def go(target: str):
     if target in PAGES:
-        return redirect(PAGES[target], token=token)
-    return redirect("intake:step", token=token, slug=target)
+        return redirect(PAGES[target])
+    return redirect("intake:step", slug=target)
 
 
 @never_cache
@@ -103,7 +126,7 @@ def start(request):
     form = StartIntakeForm(request.POST or None)
     if request.method == "POST" and not form.caught_bot:
         _draft, token = Draft.start(language=language.current())
-        return redirect("intake:step", token=token, slug=steps.FIRST.slug)
+        return private_links.bind(redirect("intake:step", slug=steps.FIRST.slug), token)
     # A filled honeypot gets the welcome page again, as if nothing happened; nothing is stored.
     return render(request, "intake/welcome.html", {"steps": steps.STEPS, "form": StartIntakeForm()})
 
@@ -111,10 +134,40 @@ def start(request):
 @never_cache
 @require_safe
 def resume(request, token):
+    """The private link: bind it to this browser and go on without the token in the address."""
+    draft, elsewhere = unsent_draft(request, token)
+    if draft is None and elsewhere.status_code == 404:
+        return elsewhere
+    return private_links.bind(elsewhere or go(flow.resume_target(draft)), token)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def old_link(request, token, rest):
+    """/intake/r/<token>/<page>/, the addresses before the exchange: bound like the link, then
+    the same page under /intake/my/. A form posted from a tab opened before is sent on with
+    its answers (307 keeps the method and the body)."""
+    if flow.find_draft(token) is None:
+        return link_invalid(request)
+    target = reverse("intake:resume_here") + rest
+    try:
+        resolve(target)
+    except Resolver404:
+        target = reverse("intake:resume_here")
+    response = HttpResponseRedirect(target)
+    if request.method == "POST":
+        response.status_code = 307
+    return private_links.bind(response, token)
+
+
+@never_cache
+@require_safe
+@with_private_link
+def resume_here(request, token):
     draft, elsewhere = unsent_draft(request, token)
     if elsewhere:
         return elsewhere
-    return go(token, flow.resume_target(draft))
+    return go(flow.resume_target(draft))
 
 
 def step_context(request, token, draft, step, step_forms, **extra):
@@ -124,7 +177,6 @@ def step_context(request, token, draft, step, step_forms, **extra):
     first_open = flow.first_open_step(draft) if draft is not None else step
     previous = steps.previous_step(step)
     return {
-        "token": token,
         "step": step,
         "total": len(steps.STEPS),
         "progress": [
@@ -140,7 +192,7 @@ def step_context(request, token, draft, step, step_forms, **extra):
         "forms": step_forms,
         "row_sets": [(rows, step_forms.formsets[rows.prefix]) for rows in step.formsets],
         "errors": step_forms.error_list() if step_forms.form.is_bound else [],
-        "private_link": private_link(token),
+        "private_link": private_link(request, token),
         "show_link": draft is not None and flow.showing_link_first_time(draft, step),
         "expires_at": draft.expires_at if draft is not None else None,
         # Opened with "Change" on the review page: saving goes back there.
@@ -171,6 +223,7 @@ def not_saved(request, token, step):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=STEP_POSTS_PER_HOUR, method="POST", group="intake-steps")
+@with_private_link
 def step(request, token, slug):
     step = steps.BY_SLUG.get(slug)
     if step is None:
@@ -220,7 +273,7 @@ def save_step(request, token, step):
     saved = step_forms.to_answers() if valid else None
     from_review = request.POST.get("from") == "review"
     if valid and (target := flow.record_step(token, step, saved)):
-        return saved_and_on(token, target, action, from_review)
+        return saved_and_on(target, action, from_review)
 
     # Not stored: the link is wrong, expired or sent, the step is not open yet, or an answer
     # needs another look. Read the draft to tell which.
@@ -231,7 +284,7 @@ def save_step(request, token, step):
         # The draft changed between the write and the read (it was sent, or the support page
         # came up, in another tab, and then that settled): one more try.
         if target := flow.record_step(token, step, saved):
-            return saved_and_on(token, target, action, from_review)
+            return saved_and_on(target, action, from_review)
         messages.warning(
             request,
             gettext("This page could not be saved just now. Please press “Save” once more."),
@@ -243,16 +296,16 @@ def save_step(request, token, step):
     return render(request, "intake/step.html", context)
 
 
-def saved_and_on(token, target, action, from_review=False):
+def saved_and_on(target, action, from_review=False):
     # The medical notice and the page for younger people come first, even on "finish later".
     if action == "later" and target not in (flow.MEDICAL_NOTICE, flow.FOR_ADULTS):
-        return redirect("intake:saved", token=token)
+        return redirect("intake:saved")
     # A change made from the review page goes back there, unless a page must come first (the
     # support page, the medical notice); the review sends the person on to any later step that
     # the change left needing an answer.
     if from_review and target in steps.BY_SLUG:
-        return go(token, steps.REVIEW.slug)
-    return go(token, target)
+        return go(steps.REVIEW.slug)
+    return go(target)
 
 
 def review(request, token):
@@ -265,7 +318,7 @@ def review(request, token):
     if data is not None and step_forms.is_valid():
         result = flow.submit(draft.pk, step_forms.to_answers())
         if result.submission is not None:
-            return redirect("intake:status", token=token)
+            return redirect("intake:status")
         messages.warning(
             request,
             gettext(
@@ -273,7 +326,7 @@ def review(request, token):
                 "are saved."
             ),
         )
-        return go(token, result.go_back_to)
+        return go(result.go_back_to)
 
     stale = flow.steps_needing_attention(draft)
     context = step_context(
@@ -291,6 +344,7 @@ def review(request, token):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(key="ip", rate=STEP_POSTS_PER_HOUR, method="POST", group="intake-steps")
+@with_private_link
 def support(request, token):
     """The calm page shown when answers show suicide risk, before the form goes on."""
     draft = flow.find_draft(token)
@@ -301,18 +355,19 @@ def support(request, token):
         with transaction.atomic():
             draft = flow.find_draft(token, lock=True)
             if flow.is_sent(draft):
-                return redirect("intake:status", token=token)
+                return redirect("intake:status")
             target = flow.acknowledge_support(draft)
-        return go(token, target)
+        return go(target)
     return render(
         request,
         "intake/support.html",
-        {"token": token, "private_link": private_link(token), "expires_at": draft.expires_at},
+        {"private_link": private_link(request, token), "expires_at": draft.expires_at},
     )
 
 
 @never_cache
 @require_safe
+@with_private_link
 def saved(request, token):
     """ "Save and finish later": the private link, and a way to email it."""
     draft, elsewhere = unsent_draft(request, token)
@@ -323,8 +378,7 @@ def saved(request, token):
         request,
         "intake/saved.html",
         {
-            "token": token,
-            "private_link": private_link(token),
+            "private_link": private_link(request, token),
             "expires_at": draft.expires_at,
             "has_email": bool(about.get("email")),
         },
@@ -334,6 +388,7 @@ def saved(request, token):
 @never_cache
 @require_POST
 @ratelimit(key="ip", rate=EMAILS_PER_HOUR, method="POST")
+@with_private_link
 def email_link(request, token):
     with transaction.atomic():
         draft = flow.find_draft(token, lock=True)
@@ -345,19 +400,19 @@ def email_link(request, token):
                 request,
                 gettext("Add your email address on the first page to have the link emailed."),
             )
-            return redirect("intake:saved", token=token)
+            return redirect("intake:saved")
         if not flow.may_email_link(draft):
             messages.info(
                 request,
                 gettext("We sent your link a moment ago. Check your inbox and spam folder."),
             )
-            return redirect("intake:saved", token=token)
+            return redirect("intake:saved")
         draft.link_emailed_at = timezone.now()
         draft.save(update_fields=["link_emailed_at"])
         expires_at = draft.expires_at
 
     context = {
-        "link": private_link(token),
+        "link": private_link(request, token),
         "expires_at": expires_at,
         "clinic_name": settings.CLINIC_NAME,
         "clinic_phone": settings.CLINIC_PHONE,
@@ -384,11 +439,12 @@ def email_link(request, token):
         messages.success(
             request, gettext("We sent your private link to the email address you gave us.")
         )
-    return redirect("intake:saved", token=token)
+    return redirect("intake:saved")
 
 
 @never_cache
 @require_safe
+@with_private_link
 def status(request, token):
     """ "Your intake": the confirmation after sending, and what the private link opens later."""
     draft = flow.find_draft(token)
@@ -397,7 +453,7 @@ def status(request, token):
         return link_invalid(request)
     submission = flow.submission_of(draft)
     if submission is None:
-        return redirect("intake:resume", token=token)
+        return redirect("intake:resume_here")
     intake = submission.intake or {}
     channels = (intake.get("about") or {}).get("contact_channels") or []
     reach_out_first = draft.risk_shown_at is not None or submission.outcome == "urgent"
@@ -405,13 +461,12 @@ def status(request, token):
         request,
         "intake/status.html",
         {
-            "token": token,
             "submission": submission,
             "reach_out_first": reach_out_first,
             # When the clinic reads it, from the on-call rota (open now, or from when).
             "reading": confirmation_notice(submission) if reach_out_first else None,
             "channels": channels_in_words(channels),
-            "appointment_url": f"/appointments/request/{token}/",
+            "appointment_url": reverse("appointments:request_for_intake"),
             "expires_at": draft.expires_at,
         },
     )

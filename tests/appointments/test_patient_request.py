@@ -23,12 +23,18 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def url(token):
-    return reverse("appointments:request_for_intake", args=[token])
+def link(token):
+    """The private link itself, which binds the token to the browser (clinic.private_links)."""
+    return reverse("appointments:request_link", args=[token])
 
 
-def cancel_url(token):
-    return reverse("appointments:cancel_request", args=[token])
+def url(_token):
+    # After the link is opened, the pages carry no token: the browser's cookie opens them.
+    return reverse("appointments:request_for_intake")
+
+
+def cancel_url(_token):
+    return reverse("appointments:cancel_request")
 
 
 def in_days(n):
@@ -36,16 +42,19 @@ def in_days(n):
 
 
 @pytest.fixture
-def linked():
-    return make_linked_submission()
+def linked(client, csrf_client):
+    token, submission = make_linked_submission()
+    for browser in (client, csrf_client):
+        assert browser.get(link(token))["Location"] == url(token)
+    return token, submission
 
 
 def test_unknown_or_expired_link_gets_the_same_kind_404(client):
     draft, token = Draft.start()
     Draft.objects.filter(pk=draft.pk).update(expires_at=timezone.now() - timedelta(days=1))
 
-    expired = client.get(url(token))
-    unknown = client.get(url("no-such-link-" + "x" * 30))
+    expired = client.get(link(token))
+    unknown = client.get(link("no-such-link-" + "x" * 30))
 
     assert expired.status_code == unknown.status_code == 404
     assert "not valid or has expired" in expired.content.decode()
@@ -56,10 +65,11 @@ def test_unknown_or_expired_link_gets_the_same_kind_404(client):
 def test_a_link_whose_intake_is_not_sent_asks_to_finish_it(client):
     draft, token = Draft.start()
 
+    client.get(link(token))
     response = client.get(url(token))
 
     assert response.status_code == 200
-    assert f'href="/intake/r/{token}/"' in response.content.decode()
+    assert 'href="/intake/my/"' in response.content.decode()
     assert not AppointmentRequest.objects.exists()
 
 
@@ -140,7 +150,7 @@ def test_preferred_windows_without_a_slot(client, linked):
     ]
     page = client.get(url(token)).content.decode()
     day = date.fromisoformat(in_days(5))
-    assert f"{day:%a} {day.day} {day:%b} {day.year}: Evening" in page
+    assert f"{day:%A}, {day:%B} {day.day}, {day.year}: Evening" in page
 
 
 @pytest.mark.parametrize(
@@ -232,6 +242,7 @@ def test_database_allows_one_active_request_per_submission(linked):
 def test_urgent_intake_sees_crisis_resources_and_first_contact(client):
     token, submission = make_linked_submission(intake_document(**URGENT_CHANGES))
     assert submission.outcome == "urgent"
+    client.get(link(token))
 
     form_page = client.get(url(token)).content.decode()
     client.post(

@@ -5,7 +5,10 @@ import copy
 import re
 from datetime import timedelta
 
+from django.core import signing
 from django.utils import timezone
+
+from clinic import private_links
 
 ROWS = {"INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "30"}
 
@@ -186,12 +189,24 @@ def step_data(slug, **changes):
     return data
 
 
-def token_of(url: str) -> str:
-    return re.search(r"/intake/r/([^/]+)/", url).group(1)
+def token_of(response) -> str:
+    """The private link's token a response bound to the browser (clinic.private_links)."""
+    cookie = response.cookies[private_links.COOKIE]
+    return signing.get_cookie_signer(salt=private_links.COOKIE + private_links.SALT).unsign(
+        cookie.value
+    )
 
 
-def step_url(token, slug):
-    return f"/intake/r/{token}/{slug}/"
+def step_url(_token, slug):
+    # Pages after the private link's exchange carry no token; the client's cookie opens them.
+    return f"/intake/my/{slug}/"
+
+
+def open_link(client, token):
+    """Open a private link in `client`, as from the email: the exchange for the cookie."""
+    response = client.get(f"/intake/r/{token}/")
+    assert response.status_code == 302, response.status_code
+    return response
 
 
 def post(client, url, data=None):
@@ -207,7 +222,7 @@ def post(client, url, data=None):
 def start(client) -> str:
     response = post(client, "/intake/")
     assert response.status_code == 302
-    return token_of(response["Location"])
+    return token_of(response)
 
 
 def fill(client, token, until=None, **step_changes):
@@ -221,7 +236,7 @@ def fill(client, token, until=None, **step_changes):
         response = post(client, step_url(token, slug), step_data(slug, **changes))
         assert response.status_code == 302, (slug, response.content.decode()[:3000])
         if "/support/" in response["Location"]:
-            post(client, f"/intake/r/{token}/support/")
+            post(client, "/intake/my/support/")
     return response
 
 

@@ -15,6 +15,7 @@ from screening.models import Draft
 from tests.intake.helpers import (
     draft_at,
     fill,
+    open_link,
     page_text,
     post,
     start,
@@ -227,7 +228,9 @@ def test_switching_on_an_intake_page_is_saved_with_the_draft(client):
 
     assert Draft.objects.get().language == "es"
     # The private link, opened anywhere, now opens in Spanish.
-    assert html_lang(Client().get(step_url(token, "about"))) == "es"
+    elsewhere = Client()
+    open_link(elsewhere, token)
+    assert html_lang(elsewhere.get(step_url(token, "about"))) == "es"
 
 
 def test_a_submission_records_the_language_it_was_answered_in():
@@ -239,7 +242,7 @@ def test_a_submission_records_the_language_it_was_answered_in():
     assert draft_to_intake(draft)["language"] == "es"
     assert draft.submission.intake["language"] == "es"
     assert draft.submission.answered_in == "es"
-    status = client.get(f"/intake/r/{token}/done/")
+    status = client.get("/intake/my/done/")
     assert html_lang(status) == "es"
     assert "Gracias, recibimos su formulario de admisión" in page_text(status)
 
@@ -252,7 +255,7 @@ def test_the_private_link_email_is_in_the_intakes_language():
     # Asked for from an English page, the email is still in the intake's language.
     client.get("/?lang=en")
     Draft.objects.update(language="es")
-    client.post(f"/intake/r/{token}/email-link/")
+    client.post("/intake/my/email-link/")
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -266,7 +269,7 @@ def test_the_private_link_email_is_in_the_intakes_language():
 def test_an_english_intake_gets_the_email_in_english(client):
     _draft, token = draft_at("questionnaires", client)
 
-    client.post(f"/intake/r/{token}/email-link/")
+    client.post("/intake/my/email-link/")
 
     assert mail.outbox[0].subject == "Your private link to continue your form"
 
@@ -307,8 +310,8 @@ def test_djangos_own_messages_come_out_in_spanish():
 
 def test_dates_on_the_page_follow_spanish_conventions():
     client = spanish_client()
-    token = start(client)
+    start(client)
 
-    text = page_text(client.get(f"/intake/r/{token}/saved/"))
+    text = page_text(client.get("/intake/my/saved/"))
 
     assert re.search(r"Funciona hasta el \d{1,2} de [a-z]+ de \d{4}\.", text)

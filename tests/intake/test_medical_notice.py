@@ -15,7 +15,7 @@ NOTICE_WORDS = (
 
 
 def notice_url(token):
-    return f"/intake/r/{token}/medical-notice/"
+    return "/intake/my/medical-notice/"
 
 
 def reading(systolic, diastolic):
@@ -123,7 +123,7 @@ def test_finish_later_with_a_crisis_reading_shows_the_notice_first(client):
     response = client.post(step_url(token, "medical"), {**reading(250, 150), "action": "later"})
 
     assert response["Location"] == notice_url(token)
-    assert f'href="/intake/r/{token}/saved/"' in client.get(notice_url(token)).content.decode()
+    assert 'href="/intake/my/saved/"' in client.get(notice_url(token)).content.decode()
 
 
 def test_the_clinics_crisis_limits_decide(client):
@@ -146,7 +146,7 @@ def test_the_notice_page_without_a_crisis_reading_sends_the_person_on(client):
 
 
 def test_a_wrong_link_gets_the_kind_page(client):
-    response = client.get(notice_url("not-a-real-token"))
+    response = client.get("/intake/r/not-a-real-token/medical-notice/")
 
     assert response.status_code == 404
 

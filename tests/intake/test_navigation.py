@@ -8,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from clinic import private_links
 from screening.models import Draft
 from tests.intake.helpers import (
     draft_at,
@@ -79,7 +80,7 @@ def test_save_and_finish_later_saves_the_step_and_shows_the_link(client):
 
     response = client.post(step_url(token, "about"), {**step_data("about"), "action": "later"})
 
-    assert response["Location"] == f"/intake/r/{token}/saved/"
+    assert response["Location"] == "/intake/my/saved/"
     assert Draft.objects.get().answers["about"]["legal_name"] == "Jordan A. Rivera"
     page = client.get(response["Location"]).content.decode()
     assert f"/intake/r/{token}/" in page
@@ -103,7 +104,7 @@ def test_save_and_finish_later_with_mistakes_keeps_the_page_and_offers_to_leave(
 def test_an_outsider_with_a_wrong_link_sees_nothing(client, token):
     _draft, _real = draft_at("care-team", client)
 
-    for url in (f"/intake/r/{token}/", step_url(token, "about"), f"/intake/r/{token}/done/"):
+    for url in (f"/intake/r/{token}/", f"/intake/r/{token}/about/", f"/intake/r/{token}/done/"):
         response = client.get(url)
         assert response.status_code == 404
         assert "This link does not open an intake" in page_text(response)
@@ -146,17 +147,20 @@ def test_private_pages_are_never_cached_and_keep_the_referrer_home(client):
     for url in (
         f"/intake/r/{token}/",
         step_url(token, "care-team"),
-        f"/intake/r/{token}/saved/",
+        "/intake/my/saved/",
     ):
         response = client.get(url)
         assert "no-store" in response["Cache-Control"], url
         assert response["Referrer-Policy"] == "same-origin"
 
 
-def test_the_token_is_kept_out_of_cookies_and_sessions(client):
+def test_the_token_is_only_in_the_private_link_cookie_and_no_session(client):
     _draft, token = draft_at("review", client)
 
-    assert all(token not in morsel.value for morsel in client.cookies.values())
+    holding = [name for name, morsel in client.cookies.items() if token in morsel.value]
+    assert holding == [private_links.COOKIE]
+    cookie = client.cookies[private_links.COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
     assert Session.objects.count() == 0
 
 
@@ -239,7 +243,7 @@ def test_nothing_after_the_questionnaires_is_stored_while_the_support_page_waits
     assert flow.record_step(token, steps.BY_SLUG["care-team"], step_data_answers("care-team"))
     response = client.post(step_url(token, "medical"), step_data("medical"))
     assert response.status_code == 302
-    assert response["Location"] == f"/intake/r/{token}/support/"
+    assert response["Location"] == "/intake/my/support/"
     assert "medical" not in Draft.objects.get().answers
 
 

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.sessions.models import Session
 
+from clinic import private_links
 from screening.models import Draft
 from screening.models.intake import hash_token
 from tests.intake.helpers import (
@@ -34,13 +35,16 @@ def test_starting_creates_a_draft_and_opens_the_first_step_by_its_private_link(c
     )
 
     assert response.status_code == 302
-    assert re.fullmatch(r"/intake/r/[\w-]{43}/about/", response["Location"])
-    token = token_of(response["Location"])
+    # The token is bound to the browser, not put in the address (clinic.private_links).
+    assert response["Location"] == "/intake/my/about/"
+    token = token_of(response)
+    assert re.fullmatch(r"[\w-]{43}", token)
     draft = Draft.objects.get()
-    # Only the token's hash is stored, and the token travels only in the URL path.
+    # Only the token's hash is stored, and the token travels only in its own cookie.
     assert draft.token_hash == hash_token(token)
     assert token not in draft.token_hash
-    assert all(token not in morsel.value for morsel in csrf_client.cookies.values())
+    holding = [name for name, morsel in csrf_client.cookies.items() if token in morsel.value]
+    assert holding == [private_links.COOKIE]
     assert Session.objects.count() == 0
     assert csrf_client.get(response["Location"]).status_code == 200
 
@@ -54,8 +58,8 @@ def test_starting_without_the_csrf_token_is_refused_calmly(csrf_client):
 
 
 def test_each_start_gets_its_own_unguessable_link(client):
-    first = token_of(client.post("/intake/")["Location"])
-    second = token_of(client.post("/intake/")["Location"])
+    first = token_of(client.post("/intake/"))
+    second = token_of(client.post("/intake/"))
 
     assert first != second
     assert len(first) >= 43  # 256 bits

@@ -12,6 +12,7 @@ from tests.intake.helpers import (
     csrf_post,
     draft_at,
     fill,
+    open_link,
     page_text,
     start,
     step_data,
@@ -26,7 +27,7 @@ def test_sending_creates_one_screened_submission_and_clears_the_draft(csrf_clien
 
     response = csrf_post(csrf_client, step_url(token, "review"), step_data("review"))
 
-    assert response["Location"] == f"/intake/r/{token}/done/"
+    assert response["Location"] == "/intake/my/done/"
     submission = Submission.objects.get()
     assert submission.outcome == "eligible_for_consultation"
     assert ScreeningResult.objects.filter(submission=submission).count() == 1
@@ -42,14 +43,14 @@ def test_the_confirmation_gives_the_reference_next_steps_and_help(client):
     _draft, token = draft_at("review", client)
     client.post(step_url(token, "review"), step_data("review"))
 
-    response = client.get(f"/intake/r/{token}/done/")
+    response = client.get("/intake/my/done/")
 
     submission = Submission.objects.get()
     text = page_text(response)
     assert submission.reference in text
     assert "usually within 2 business days" in text
     assert "by phone call or email" in text
-    assert f'href="/appointments/request/{token}/"' in response.content.decode()
+    assert 'href="/appointments/my-request/"' in response.content.decode()
     assert 'href="tel:988"' in response.content.decode()
     for hidden in ("eligible", "excluded", "rejected", "needs review", "outcome"):
         assert hidden not in text.lower()
@@ -70,11 +71,12 @@ def test_a_double_click_or_a_retried_post_gives_one_submission(client):
 def test_a_second_tab_sending_the_same_draft_gets_the_same_submission(client):
     _draft, token = draft_at("review", client)
     other_tab = Client()
+    open_link(other_tab, token)
 
     client.post(step_url(token, "review"), step_data("review"))
     response = other_tab.post(step_url(token, "review"), step_data("review"))
 
-    assert response["Location"] == f"/intake/r/{token}/done/"
+    assert response["Location"] == "/intake/my/done/"
     assert Submission.objects.count() == 1
 
 
@@ -107,17 +109,17 @@ def test_after_sending_the_private_link_opens_the_status_page_and_steps_are_clos
     _draft, token = draft_at("review", client)
     client.post(step_url(token, "review"), step_data("review"))
 
-    assert client.get(f"/intake/r/{token}/")["Location"] == f"/intake/r/{token}/done/"
+    assert client.get(f"/intake/r/{token}/")["Location"] == "/intake/my/done/"
     response = client.post(step_url(token, "about"), step_data("about", legal_name="Changed"))
-    assert response["Location"] == f"/intake/r/{token}/done/"
+    assert response["Location"] == "/intake/my/done/"
     assert Submission.objects.get().intake["about"]["legal_name"] == "Jordan A. Rivera"
-    assert client.get(f"/intake/r/{token}/saved/")["Location"] == f"/intake/r/{token}/done/"
+    assert client.get("/intake/my/saved/")["Location"] == "/intake/my/done/"
 
 
 def test_the_status_page_before_sending_goes_back_to_the_form(client):
     _draft, token = draft_at("review", client)
 
-    assert client.get(f"/intake/r/{token}/done/")["Location"] == f"/intake/r/{token}/"
+    assert client.get("/intake/my/done/")["Location"] == "/intake/my/"
 
 
 def test_consent_and_signature_are_required(client):
@@ -142,7 +144,7 @@ def test_the_review_page_shows_every_answer_with_a_way_to_change_it(client):
     text = page_text(response)
     for answer in (
         "Jordan A. Rivera",
-        "14 March 1987",
+        "March 14, 1987",
         "Alex Rivera",
         "sertraline, up to 150 mg a day, 10 weeks, during this period of depression",
         "Total, worked out for you 16 of 27",
@@ -206,4 +208,4 @@ def test_every_step_goes_through_with_csrf_enforced_like_a_browser(csrf_client):
     fill(csrf_client, token)
 
     assert Submission.objects.get().intake["consent"]["signature"] == "Jordan A. Rivera"
-    assert csrf_client.get(f"/intake/r/{token}/")["Location"] == f"/intake/r/{token}/done/"
+    assert csrf_client.get(f"/intake/r/{token}/")["Location"] == "/intake/my/done/"

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def for_adults(token):
-    return f"/intake/r/{token}/for-adults/"
+    return "/intake/my/for-adults/"
 
 
 def born_years_ago(years):

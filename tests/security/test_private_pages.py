@@ -29,8 +29,10 @@ def open_request():
     token, _submission = make_linked_submission()
     Draft.objects.filter(submission__isnull=False).update(submitted_at=timezone.now())
     day = (timezone.localdate() + timedelta(days=2)).isoformat()
-    Client().post(
-        f"/appointments/request/{token}/",
+    browser = Client()
+    browser.get(f"/appointments/request/{token}/")  # the private link, bound to this browser
+    browser.post(
+        "/appointments/my-request/",
         {
             "mode": "either",
             "window1_date": day,
@@ -60,17 +62,20 @@ def test_head_on_private_link_pages(client, open_request):
     sent_token, _req = open_request
 
     for url in (
-        f"/intake/r/{token}/medical/",
-        f"/intake/r/{token}/saved/",
-        f"/intake/r/{sent_token}/done/",
-        f"/appointments/request/{sent_token}/",
+        "/intake/my/medical/",
+        "/intake/my/saved/",
     ):
         assert client.head(url).status_code == 200, url
+    elsewhere = Client()
+    assert elsewhere.head(f"/intake/r/{sent_token}/").status_code == 302
+    assert elsewhere.head("/intake/my/done/").status_code == 200
+    assert elsewhere.head(f"/appointments/request/{sent_token}/").status_code == 302
+    assert elsewhere.head("/appointments/my-request/").status_code == 200
     assert client.head(f"/intake/r/{token}/").status_code == 302
-    for url in (f"/intake/r/{token}/support/stop/", f"/intake/r/{token}/support/call-me/"):
+    for url in ("/intake/my/support/stop/", "/intake/my/support/call-me/"):
         assert client.head(url).status_code == 200, url
     Draft.objects.filter(pk=_draft.pk).update(under_min_age=True)
-    assert client.head(f"/intake/r/{token}/for-adults/").status_code == 200
+    assert client.head("/intake/my/for-adults/").status_code == 200
 
 
 # Crawlers --------------------------------------------------------------------------------------
@@ -81,12 +86,15 @@ def test_private_link_pages_ask_not_to_be_indexed(client, open_request):
     sent_token, _req = open_request
 
     for url in (
-        f"/intake/r/{token}/about/",
         f"/intake/r/{token}/",
         "/intake/r/not-a-link/",  # the kind 404 page too
         f"/appointments/request/{sent_token}/",
         f"/appointments/request/{sent_token}/cancel/",
+        "/intake/my/",  # without the private link's cookie too
+        "/appointments/my-request/",
     ):
+        assert Client().get(url)["X-Robots-Tag"] == NOINDEX, url
+    for url in ("/intake/my/about/", "/intake/my/saved/"):
         assert client.get(url)["X-Robots-Tag"] == NOINDEX, url
 
 

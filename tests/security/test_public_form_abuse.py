@@ -69,11 +69,12 @@ def test_a_filled_honeypot_stores_no_consultation_request(client):
         "contact_preference": "phone",
     }
 
-    response = client.post(f"/appointments/request/{token}/", {**data, "website": "x"})
+    client.get(f"/appointments/request/{token}/")  # the private link, bound to this browser
+    response = client.post("/appointments/my-request/", {**data, "website": "x"})
 
     assert response.status_code == 302
     assert AppointmentRequest.objects.count() == 0
-    client.post(f"/appointments/request/{token}/", data)
+    client.post("/appointments/my-request/", data)
     assert AppointmentRequest.objects.count() == 1
 
 
@@ -104,7 +105,7 @@ def test_the_support_page_shares_the_step_limit(client):
     draft, token = draft_at("about", client)
     _use_up("intake-steps", STEP_POSTS_PER_HOUR)
 
-    response = client.post(f"/intake/r/{token}/support/")
+    response = client.post("/intake/my/support/")
 
     assert response.status_code == 429
     # Reading is never limited.

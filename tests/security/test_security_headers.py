@@ -82,12 +82,14 @@ def test_public_pages(client, url):
 def test_private_link_pages(client):
     _draft, token = draft_at("medical", client)
     for step in ("about", "medical", "saved", "support"):
-        check(client, f"/intake/r/{token}/{step}/")
+        check(client, f"/intake/my/{step}/")
     sent_token, _submission = make_linked_submission()
     Draft.objects.filter(submission__isnull=False).update(submitted_at=timezone.now())
     make_slot(starts_in=timedelta(days=3))
-    check(client, f"/intake/r/{sent_token}/done/")
-    check(client, f"/appointments/request/{sent_token}/")
+    elsewhere = Client()
+    elsewhere.get(f"/intake/r/{sent_token}/")  # the private link, bound to this browser
+    check(elsewhere, "/intake/my/done/")
+    check(elsewhere, "/appointments/my-request/")
 
 
 def test_staff_pages_as_an_administrator(client, administrator, clinician):

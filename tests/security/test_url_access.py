@@ -58,19 +58,27 @@ SECOND_STEP = {
     "accounts/two-factor/invitation/<str:token>/": "GET",
     "accounts/two-factor/recovery-codes/": "GET",
 }
+# The private links themselves: opening one binds it to the browser (clinic.private_links).
 PATIENT_TOKEN = {
     "intake/r/<str:token>/": "GET",
-    "intake/r/<str:token>/support/": "GET",
-    "intake/r/<str:token>/support/stop/": "GET",
-    "intake/r/<str:token>/support/call-me/": "GET",
-    "intake/r/<str:token>/medical-notice/": "GET",
-    "intake/r/<str:token>/for-adults/": "GET",
-    "intake/r/<str:token>/saved/": "GET",
-    "intake/r/<str:token>/email-link/": "POST",
-    "intake/r/<str:token>/done/": "GET",
-    "intake/r/<str:token>/<slug:slug>/": "GET",
+    "intake/r/<str:token>/<path:rest>": "POST",
     "appointments/request/<str:token>/": "GET",
-    "appointments/request/<str:token>/cancel/": "GET",
+    "appointments/request/<str:token>/cancel/": "POST",
+}
+# The pages a private link opens, without the token: only with the browser's bound link.
+PATIENT_BOUND = {
+    "intake/my/": "GET",
+    "intake/my/support/": "GET",
+    "intake/my/support/stop/": "POST",
+    "intake/my/support/call-me/": "GET",
+    "intake/my/medical-notice/": "GET",
+    "intake/my/for-adults/": "GET",
+    "intake/my/saved/": "GET",
+    "intake/my/email-link/": "POST",
+    "intake/my/done/": "GET",
+    "intake/my/<slug:slug>/": "POST",
+    "appointments/my-request/": "POST",
+    "appointments/my-request/cancel/": "POST",
 }
 # The FHIR API: integration tokens only, never a session (tests/fhir/test_api_access.py).
 FHIR_TOKEN = {
@@ -136,7 +144,12 @@ def routes(patterns=None, prefix=""):
 
 def test_every_url_is_classified():
     known = (
-        PUBLIC.keys() | SECOND_STEP.keys() | PATIENT_TOKEN.keys() | STAFF.keys() | FHIR_TOKEN.keys()
+        PUBLIC.keys()
+        | SECOND_STEP.keys()
+        | PATIENT_TOKEN.keys()
+        | PATIENT_BOUND.keys()
+        | STAFF.keys()
+        | FHIR_TOKEN.keys()
     )
     found = set()
     unclassified = []
@@ -364,6 +377,7 @@ KIND_404 = {
 
 
 def token_url(route, token):
+    route = route.replace("<path:rest>", "support/stop/")
     return "/" + route.replace("<str:token>", token).replace("<slug:slug>", "about")
 
 
@@ -407,22 +421,41 @@ def test_a_wrong_expired_or_reference_only_link_gets_the_same_kind_page(world, r
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("route", sorted(PATIENT_BOUND))
+def test_a_private_page_without_its_link_asks_for_the_link_and_changes_nothing(world, route):
+    before = snapshot()
+
+    response = call(Client(), PATIENT_BOUND[route], token_url(route, ""))
+
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Please open your private link again" in body
+    assert 'href="tel:988"' in body
+    for secret in ("Alex", "alex@example.org", world["submission"].reference):
+        assert secret not in body
+    assert snapshot() == before
+
+
 def test_one_patients_link_shows_only_their_own_submission(world):
     client = Client()
 
-    mine = client.get(f"/intake/r/{world['token']}/done/").content.decode()
-    theirs = client.get(f"/intake/r/{world['other_token']}/done/").content.decode()
+    client.get(f"/intake/r/{world['token']}/")
+    mine = client.get("/intake/my/done/").content.decode()
+    client.get(f"/intake/r/{world['other_token']}/")
+    theirs = client.get("/intake/my/done/").content.decode()
 
     assert world["submission"].reference in mine and world["other"].reference not in mine
     assert world["other"].reference in theirs and world["submission"].reference not in theirs
-    status = client.get(f"/appointments/request/{world['other_token']}/").content.decode()
+    client.get(f"/appointments/request/{world['other_token']}/")
+    status = client.get("/appointments/my-request/").content.decode()
     assert world["appointment"].slot.label not in status  # only the first patient is booked
 
 
 def test_one_patients_link_never_cancels_another_patients_request(world):
     client = Client()
 
-    client.post(f"/appointments/request/{world['other_token']}/cancel/")
+    client.get(f"/appointments/request/{world['other_token']}/cancel/")
+    client.post("/appointments/my-request/cancel/")
 
     world["request"].refresh_from_db()
     world["other_request"].refresh_from_db()
@@ -450,7 +483,9 @@ def test_staff_sessions_do_not_open_private_links_or_references(world):
     client = Client()
     client.force_login(world["people"]["clinician"])
 
-    response = client.get(f"/intake/r/{world['submission'].reference}/done/")
+    for path in ("/intake/my/done/", "/appointments/my-request/"):
+        assert client.get(path).status_code == 403
+    response = client.get(f"/intake/r/{world['submission'].reference}/")
 
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action="view_submission").exists()
