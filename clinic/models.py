@@ -199,7 +199,9 @@ class AuditEvent(AppendOnlyModel):
         if not self._state.adding:
             return super().save(*args, **kwargs)  # refused by AppendOnlyModel
         using = kwargs.get("using") or router.db_for_write(type(self))
-        with transaction.atomic(using=using):
+        # No savepoint of its own: an event that cannot be written fails the whole action, and
+        # the lock is then held until that action's transaction ends.
+        with transaction.atomic(using=using, savepoint=False):
             _lock_chain(connections[using])
             self.seal(_last_hash(type(self).objects.using(using)))
             super().save(*args, **kwargs)
