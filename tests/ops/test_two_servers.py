@@ -59,8 +59,9 @@ def start_intake(visitor, server):
     visitor.get(server, "/intake/")
     started = visitor.post(server, "/intake/", {"website": ""})
     assert started.status_code == 302, started.status_code
-    # Bound to the browser, not put in the address: the signed cookie is "<token>:<signature>".
-    return visitor.cookies[private_links.COOKIE].rsplit(":", 1)[0]
+    # Bound to the browser, not put in the address: the signed cookie is
+    # "<token>:<timestamp>:<signature>" (Django's signed cookies are timestamped).
+    return visitor.cookies[private_links.COOKIE].rsplit(":", 2)[0]
 
 
 def complete_intake(cluster, servers, address, *, until=None):
