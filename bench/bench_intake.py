@@ -179,16 +179,23 @@ def request(port, method, path, body=None, cookie=None):
 
 
 class Browser:
-    """Just enough of a browser: the CSRF cookie, sent back as cookie and form field."""
+    """Just enough of a browser: the CSRF cookie, sent back as cookie and form field, and the
+    private link's cookie, which opens the intake's pages under /intake/my/."""
 
     def __init__(self, port):
         self.port = port
         self.csrf = None
+        self.link = None
+
+    def keep(self, set_cookie):
+        if set_cookie and (found := re.search(r"csrftoken=([^;]+)", set_cookie)):
+            self.csrf = found.group(1)
+        if set_cookie and (found := re.search(r"clinic_link=([^;]+)", set_cookie)):
+            self.link = found.group(1)
 
     def get(self, path):
         status, location, set_cookie, elapsed = request(self.port, "GET", path, cookie=self.cookie)
-        if set_cookie and (found := re.search(r"csrftoken=([^;]+)", set_cookie)):
-            self.csrf = found.group(1)
+        self.keep(set_cookie)
         return status, location, elapsed
 
     def post(self, path, body):
@@ -198,22 +205,26 @@ class Browser:
             if body
             else f"csrfmiddlewaretoken={self.csrf}"
         )
-        status, location, _cookie, elapsed = request(
+        status, location, set_cookie, elapsed = request(
             self.port, "POST", path, body, cookie=self.cookie
         )
+        self.keep(set_cookie)
         return status, location, elapsed
 
     @property
     def cookie(self):
-        return f"csrftoken={self.csrf}" if self.csrf else None
+        cookies = [f"csrftoken={self.csrf}"] if self.csrf else []
+        cookies += [f"clinic_link={self.link}"] if self.link else []
+        return "; ".join(cookies) or None
 
 
 def start_intake(browser):
     if browser.csrf is None:
         browser.get("/intake/")
     status, location, elapsed = browser.post("/intake/", "")
-    assert status == 302, status
-    return re.search(r"/intake/r/([^/]+)/", location).group(1), elapsed
+    assert status == 302 and browser.link, status
+    # The private link is bound to the browser's cookie; the pages carry no token.
+    return location, elapsed
 
 
 # --- The clients ------------------------------------------------------------------------------
@@ -239,27 +250,27 @@ def client(job):
             status, _location, elapsed = browser.post(f"/bench/{kind}/{slug}/", payloads[slug])
             samples.append((f"{slug} {kind} POST", elapsed, status == 302))
     elif kind == "steps":
-        token, _ = start_intake(browser)
+        start_intake(browser)
         for slug in STEPS:
-            browser.post(f"/intake/r/{token}/{slug}/", payloads[slug])
+            browser.post(f"/intake/my/{slug}/", payloads[slug])
         for slug in itertools.cycle(STEPS):
             if time.monotonic() >= deadline:
                 break
-            status, _location, elapsed = browser.post(f"/intake/r/{token}/{slug}/", payloads[slug])
+            status, _location, elapsed = browser.post(f"/intake/my/{slug}/", payloads[slug])
             samples.append((f"{slug} POST", elapsed, status == 302))
     else:
         while time.monotonic() < deadline:
-            token, elapsed = start_intake(browser)
+            _first, elapsed = start_intake(browser)
             samples.append(("start POST", elapsed, True))
             ok = True
             for slug in (*STEPS, "review"):
-                url = f"/intake/r/{token}/{slug}/"
+                url = f"/intake/my/{slug}/"
                 status, _location, elapsed = browser.get(url)
                 samples.append((f"{slug} GET", elapsed, status == 200))
                 status, location, elapsed = browser.post(url, payloads[slug])
                 samples.append((f"{slug} POST", elapsed, status == 302))
                 ok = ok and status == 302
-            status, _location, elapsed = browser.get(f"/intake/r/{token}/done/")
+            status, _location, elapsed = browser.get("/intake/my/done/")
             samples.append(("done GET", elapsed, status == 200))
             samples.append(("complete intake", 0.0, ok and status == 200))
     return samples
